@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// The only file that touches `process`: argv, environment, signals, exit codes.
+import { parseCliArgs, USAGE, UsageError, type CliArgs } from './cli-args.js';
+import { ConfigError } from './config/config-issue.js';
+import { loadConfig } from './config/load-config.js';
+import { summarizeConfig } from './config/summarize-config.js';
+import { createLogger } from './log.js';
+import { createSupervisor, type SupervisorHandle } from './supervisor.js';
+
+/** Graceful shutdown must finish within this budget (the sinks get a little less). */
+const SHUTDOWN_BUDGET_MS = 5000;
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`crypto-supervisor: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof UsageError) fail(`${error.message} (see --help)`, 2);
+    throw error;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  let config;
+  try {
+    config = await loadConfig(args.config, { env: process.env });
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, 2);
+    throw error;
+  }
+  if (args.check) {
+    process.stdout.write(`${summarizeConfig(config)}\n`);
+    return;
+  }
+
+  const logger = createLogger('supervisor', { level: args.logLevel ?? 'INFO' });
+  let handle: SupervisorHandle | undefined;
+  let keepAlive: NodeJS.Timeout | undefined;
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(`received ${signal} again, exiting now`);
+      process.exit(130);
+    }
+    stopping = true;
+    logger.info(`received ${signal}, shutting down`);
+    const deadline = setTimeout(() => {
+      logger.error(`shutdown took longer than ${SHUTDOWN_BUDGET_MS} ms, exiting`);
+      process.exit(1);
+    }, SHUTDOWN_BUDGET_MS);
+    deadline.unref();
+    clearInterval(keepAlive);
+    (handle ? handle.stop() : Promise.resolve()).then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error(`shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  // Handlers go in before the service starts, so an early signal still shuts down gracefully.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  handle = createSupervisor(config, { logger }).run();
+  // A daemon runs until it is told to stop, whatever its feeds are doing.
+  keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`crypto-supervisor: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,127 @@
+import * as t from 'io-ts';
+import { canonicalSymbol, isSymbolError } from '../domain/symbol.js';
+
+/**
+ * io-ts codecs for the YAML as written (snake_case, optional keys optional).
+ * Constraints are refinements whose name the error reporter turns into words.
+ */
+
+function refined<C extends t.Mixed>(codec: C, name: string, ok: (value: t.TypeOf<C>) => boolean) {
+  return new t.RefinementType<C, t.TypeOf<C>, t.OutputOf<C>, t.InputOf<C>>(
+    name,
+    (u): u is t.TypeOf<C> => codec.is(u) && ok(u),
+    (u, c) => {
+      const decoded = codec.validate(u, c);
+      if (decoded._tag === 'Left') return decoded;
+      return ok(decoded.right) ? decoded : t.failure(u, c);
+    },
+    codec.encode,
+    codec,
+    ok,
+  );
+}
+
+export const Fraction = refined(t.number, 'Fraction', (n) => n > 0 && n <= 1);
+export const Hysteresis = refined(t.number, 'Hysteresis', (n) => n >= 0 && n < 1);
+export const PositiveMs = refined(t.number, 'PositiveMs', (n) => Number.isInteger(n) && n > 0);
+export const NonNegativeMs = refined(t.number, 'NonNegativeMs', (n) => Number.isInteger(n) && n >= 0);
+export const NonNegativeSeconds = refined(t.number, 'NonNegativeSeconds', (n) => Number.isFinite(n) && n >= 0);
+export const Port = refined(t.number, 'Port', (n) => Number.isInteger(n) && n >= 1 && n <= 65535);
+export const NonEmptyString = refined(t.string, 'NonEmptyString', (s) => s.trim().length > 0);
+export const EmailAddress = refined(t.string, 'EmailAddress', (s) =>
+  /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(s.trim()),
+);
+export const WebSocketUrl = refined(t.string, 'WebSocketUrl', (s) => /^wss?:\/\/[^\s/]+/.test(s));
+export const HttpUrl = refined(t.string, 'HttpUrl', (s) => /^https?:\/\/[^\s/]+/.test(s));
+export const ListenAddress = refined(t.string, 'ListenAddress', (s) => /^(\[[0-9a-fA-F:]+\]|[^\s:]+):\d{1,5}$/.test(s));
+
+/** A symbol as written (`BTC/USDT`, `BTC-USDT`, `btcusdt`), decoded to canonical `BASE/QUOTE`. */
+export const SymbolCodec = new t.Type<string, string, unknown>(
+  'Symbol',
+  (u): u is string => typeof u === 'string' && canonicalSymbol(u) === u,
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c);
+    const canonical = canonicalSymbol(u);
+    return isSymbolError(canonical) ? t.failure(u, c, canonical.message) : t.success(canonical);
+  },
+  t.identity,
+);
+
+export const ExchangeCodec = t.intersection([
+  t.type({ symbols: t.array(SymbolCodec) }),
+  t.partial({
+    reconnect_delay: NonNegativeSeconds,
+    reconnect_max_delay: NonNegativeSeconds,
+    stale_after_ms: PositiveMs,
+    enabled: t.boolean,
+    url: WebSocketUrl,
+  }),
+]);
+
+export const ExchangesCodec = t.partial({
+  binance: ExchangeCodec,
+  coinbase: ExchangeCodec,
+  kraken: ExchangeCodec,
+});
+
+export const ThresholdsCodec = t.partial({
+  pct_24h: Fraction,
+  window_24h_ms: PositiveMs,
+  pct_short: Fraction,
+  window_short_ms: PositiveMs,
+});
+
+export const EmailCodec = t.intersection([
+  t.type({
+    smtp_host: NonEmptyString,
+    smtp_port: Port,
+    from_addr: EmailAddress,
+    to_addrs: t.array(EmailAddress),
+  }),
+  t.partial({
+    username: t.string,
+    password: t.string,
+    password_file: NonEmptyString,
+    secure: t.boolean,
+    group_wait_ms: NonNegativeMs,
+  }),
+]);
+
+export const AlertsCodec = t.partial({
+  thresholds: ThresholdsCodec,
+  hysteresis: Hysteresis,
+  feed_down_after_ms: PositiveMs,
+  symbol_silent_after_ms: PositiveMs,
+  email: EmailCodec,
+});
+
+export const HttpCodec = t.type({ listen: ListenAddress });
+
+export const OpsCodec = t.partial({ heartbeat_url: HttpUrl, heartbeat_every_ms: PositiveMs });
+
+/** The whole file as written. */
+export const ConfigFileCodec = t.intersection([
+  t.type({ exchanges: ExchangesCodec }),
+  t.partial({ alerts: AlertsCodec, state_dir: NonEmptyString, http: HttpCodec, ops: OpsCodec }),
+]);
+
+export type ConfigFile = t.TypeOf<typeof ConfigFileCodec>;
+
+/** What each refinement means, in the words of an error line. */
+export const EXPECTATIONS: Readonly<Record<string, string>> = {
+  Fraction: 'a fraction in (0, 1] (0.05 = 5 %)',
+  Hysteresis: 'a fraction in [0, 1)',
+  PositiveMs: 'a whole number of milliseconds > 0',
+  NonNegativeMs: 'a whole number of milliseconds >= 0',
+  NonNegativeSeconds: 'a number of seconds >= 0',
+  Port: 'a port number 1-65535',
+  NonEmptyString: 'a non-empty string',
+  EmailAddress: 'an e-mail address like alerts@example.com',
+  WebSocketUrl: 'a ws:// or wss:// URL',
+  HttpUrl: 'an http:// or https:// URL',
+  ListenAddress: 'host:port, e.g. 127.0.0.1:9464',
+  Symbol: 'a symbol like BTC/USDT',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+};

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { EXCHANGE_IDS, type ExchangeId } from '../domain/exchange-id.js';
+import { ConfigFileCodec, type ConfigFile } from './codecs.js';
+import { type ConfigIssue } from './config-issue.js';
+import {
+  type AlertsConfig,
+  type Config,
+  DEFAULT_THRESHOLDS,
+  type EmailConfig,
+  type ExchangeConfig,
+} from '../domain/config-types.js';
+import { expandEnv } from './expand-env.js';
+import { reportErrors } from './report-errors.js';
+import { findUnknownKeys } from './unknown-keys.js';
+
+/** Where {@link decodeConfig} gets what is outside the file. */
+export interface DecodeOptions {
+  /** Variables for `${NAME}` references. Default: `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Directory a relative `password_file` is resolved against. Default: the working directory. */
+  readonly baseDir?: string;
+  /** Reads a `password_file`. Default: `fs.readFileSync(path, 'utf8')`. */
+  readonly readSecretFile?: (path: string) => string;
+}
+
+const EXCHANGE_DEFAULTS = { reconnect_delay: 5, reconnect_max_delay: 60, stale_after_ms: 30_000, enabled: true };
+
+function checkExchange(id: string, exchange: NonNullable<ConfigFile['exchanges'][ExchangeId]>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (exchange.symbols.length === 0) issues.push({ path: `exchanges.${id}.symbols`, message: 'expected at least one symbol' });
+  const firstIndex = new Map<string, number>();
+  exchange.symbols.forEach((symbol, i) => {
+    const earlier = firstIndex.get(symbol);
+    if (earlier !== undefined) {
+      issues.push({ path: `exchanges.${id}.symbols[${i}]`, message: `${symbol} is already listed at symbols[${earlier}]` });
+    } else firstIndex.set(symbol, i);
+  });
+  const delay = exchange.reconnect_delay ?? EXCHANGE_DEFAULTS.reconnect_delay;
+  const maxDelay = exchange.reconnect_max_delay ?? EXCHANGE_DEFAULTS.reconnect_max_delay;
+  if (maxDelay < delay) {
+    issues.push({
+      path: `exchanges.${id}.reconnect_max_delay`,
+      message: `must be at least reconnect_delay (${delay}), got ${maxDelay}`,
+    });
+  }
+  return issues;
+}
+
+function toExchangeConfig(exchange: NonNullable<ConfigFile['exchanges'][ExchangeId]>): ExchangeConfig {
+  return {
+    symbols: exchange.symbols,
+    reconnect_delay: exchange.reconnect_delay ?? EXCHANGE_DEFAULTS.reconnect_delay,
+    reconnect_max_delay: exchange.reconnect_max_delay ?? EXCHANGE_DEFAULTS.reconnect_max_delay,
+    stale_after_ms: exchange.stale_after_ms ?? EXCHANGE_DEFAULTS.stale_after_ms,
+    enabled: exchange.enabled ?? EXCHANGE_DEFAULTS.enabled,
+    ...(exchange.url !== undefined ? { url: exchange.url } : {}),
+  };
+}
+
+type EmailFile = NonNullable<NonNullable<ConfigFile['alerts']>['email']>;
+
+function toEmailConfig(email: EmailFile, options: DecodeOptions): E.Either<ConfigIssue[], EmailConfig> {
+  const issues: ConfigIssue[] = [];
+  if (email.to_addrs.length === 0) issues.push({ path: 'alerts.email.to_addrs', message: 'expected at least one address' });
+  if (email.password !== undefined && email.password_file !== undefined) {
+    issues.push({ path: 'alerts.email.password_file', message: 'give either password or password_file, not both' });
+  }
+  let password = email.password;
+  if (email.password_file !== undefined) {
+    const file = isAbsolute(email.password_file)
+      ? email.password_file
+      : resolve(options.baseDir ?? '.', email.password_file);
+    try {
+      password = (options.readSecretFile ?? ((p) => readFileSync(p, 'utf8')))(file).replace(/\r?\n$/, '');
+    } catch (error) {
+      issues.push({ path: 'alerts.email.password_file', message: `cannot read ${file}: ${(error as Error).message}` });
+    }
+  }
+  if (email.username && password === undefined) {
+    issues.push({ path: 'alerts.email.password', message: 'is required when username is set (or use password_file)' });
+  }
+  if (issues.length > 0) return E.left(issues);
+  return E.right({
+    smtp_host: email.smtp_host,
+    smtp_port: email.smtp_port,
+    ...(email.username ? { username: email.username } : {}),
+    ...(password !== undefined ? { password } : {}),
+    from_addr: email.from_addr.trim(),
+    to_addrs: email.to_addrs.map((a) => a.trim()),
+    secure: email.secure ?? email.smtp_port === 465,
+    group_wait_ms: email.group_wait_ms ?? 5000,
+  });
+}
+
+/**
+ * Decodes a parsed YAML value into a {@link Config}: expands `${ENV}`
+ * references, rejects unknown keys (with a did-you-mean hint), checks types and
+ * ranges, and fills in defaults.
+ *
+ * @returns `Right(config)`, or `Left(issues)`, each naming the dotted key path.
+ * @example
+ * decodeConfig({ exchanges: { binance: { symbols: ['btcusdt'] } } }, { env: {} });
+ * // Right: exchanges.binance.symbols is ['BTC/USDT'], thresholds are the seed's
+ */
+export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Either<ConfigIssue[], Config> {
+  if (value === null || value === undefined) return E.left([{ path: '', message: 'the config file is empty' }]);
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return E.left([{ path: '', message: 'expected a mapping with an "exchanges" key at the top level' }]);
+  }
+  const expanded = expandEnv(value, options.env ?? process.env);
+  if (expanded.issues.length > 0) return E.left([...expanded.issues]);
+  const unknown = findUnknownKeys(ConfigFileCodec, expanded.value);
+  if (unknown.length > 0) return E.left(unknown);
+  const decoded = ConfigFileCodec.decode(expanded.value);
+  if (E.isLeft(decoded)) return E.left(reportErrors(decoded.left));
+  const file = decoded.right;
+
+  const issues: ConfigIssue[] = [];
+  const exchanges: Partial<Record<ExchangeId, ExchangeConfig>> = {};
+  for (const id of EXCHANGE_IDS) {
+    const exchange = file.exchanges[id];
+    if (!exchange) continue;
+    issues.push(...checkExchange(id, exchange));
+    exchanges[id] = toExchangeConfig(exchange);
+  }
+  if (!Object.values(exchanges).some((exchange) => exchange.enabled)) {
+    issues.push({ path: 'exchanges', message: `no enabled exchange; configure one of ${EXCHANGE_IDS.join(', ')}` });
+  }
+  let email: EmailConfig | undefined;
+  if (file.alerts?.email) {
+    const decodedEmail = toEmailConfig(file.alerts.email, options);
+    if (E.isLeft(decodedEmail)) issues.push(...decodedEmail.left);
+    else email = decodedEmail.right;
+  }
+  if (issues.length > 0) return E.left(issues);
+
+  const alerts: AlertsConfig = {
+    thresholds: { ...DEFAULT_THRESHOLDS, ...file.alerts?.thresholds },
+    hysteresis: file.alerts?.hysteresis ?? 0.2,
+    feed_down_after_ms: file.alerts?.feed_down_after_ms ?? 120_000,
+    symbol_silent_after_ms: file.alerts?.symbol_silent_after_ms ?? 600_000,
+    ...(email ? { email } : {}),
+  };
+  return E.right({
+    exchanges,
+    alerts,
+    state_dir: file.state_dir ?? 'var/',
+    ...(file.http ? { http: { listen: file.http.listen } } : {}),
+    ops: {
+      ...(file.ops?.heartbeat_url ? { heartbeat_url: file.ops.heartbeat_url } : {}),
+      heartbeat_every_ms: file.ops?.heartbeat_every_ms ?? 60_000,
+    },
+  });
+}

@@ -1,0 +1,27 @@
+import type { Config } from '../domain/config-types.js';
+
+const percent = (fraction: number) => `${+(fraction * 100).toFixed(4)}%`;
+
+/** Renders a window length briefly: `24h`, `1h`, `15m`, `90s`, `1500ms`. */
+export function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+/** The one-line summary `--check` prints: exchanges, symbols, thresholds, email on/off. */
+export function summarizeConfig(config: Config): string {
+  const exchanges = Object.entries(config.exchanges)
+    .filter(([, exchange]) => exchange.enabled)
+    .map(([id, exchange]) => `${id} (${exchange.symbols.join(', ')})`);
+  const { thresholds } = config.alerts;
+  const email = config.alerts.email
+    ? `email on (${config.alerts.email.smtp_host}:${config.alerts.email.smtp_port} -> ${config.alerts.email.to_addrs.length} recipient(s))`
+    : 'email off';
+  return [
+    `config ok: ${exchanges.length} exchange(s): ${exchanges.join('; ')}`,
+    `thresholds ${percent(thresholds.pct_24h)}/${formatDuration(thresholds.window_24h_ms)}, ${percent(thresholds.pct_short)}/${formatDuration(thresholds.window_short_ms)}`,
+    email,
+  ].join('; ');
+}

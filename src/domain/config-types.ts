@@ -1,0 +1,83 @@
+import type { ExchangeId } from './exchange-id.js';
+
+/** One exchange's settings, defaults filled in. */
+export interface ExchangeConfig {
+  /** Canonical `BASE/QUOTE` symbols, in config order, no duplicates. */
+  readonly symbols: readonly string[];
+  /** Seconds before the first reconnect attempt. */
+  readonly reconnect_delay: number;
+  /** Seconds the exponential backoff is capped at (default 60). */
+  readonly reconnect_max_delay: number;
+  /** Milliseconds without any message on an open socket before it counts as stale (default 30000). */
+  readonly stale_after_ms: number;
+  /** `false` keeps the block in the file but starts no feed (default true). */
+  readonly enabled: boolean;
+  /** WebSocket endpoint override; the exchange's public endpoint when absent. */
+  readonly url?: string;
+}
+
+/** The alert thresholds, same keys as `alerts.thresholds` in the YAML. Fractions: 0.05 = 5 %. */
+export interface Thresholds {
+  readonly pct_24h: number;
+  readonly window_24h_ms: number;
+  readonly pct_short: number;
+  readonly window_short_ms: number;
+}
+
+/** SMTP settings of `alerts.email`, defaults filled in, secrets resolved. */
+export interface EmailConfig {
+  readonly smtp_host: string;
+  readonly smtp_port: number;
+  readonly username?: string;
+  readonly password?: string;
+  readonly from_addr: string;
+  readonly to_addrs: readonly string[];
+  /** Implicit TLS; default true only for port 465 (587 and 25 use STARTTLS when offered). */
+  readonly secure: boolean;
+  /** Digest window: alerts within this many ms of the first go out as one email (default 5000). */
+  readonly group_wait_ms: number;
+}
+
+/** Everything under `alerts`. */
+export interface AlertsConfig {
+  readonly thresholds: Thresholds;
+  /** A key re-arms when the move falls below threshold x (1 - hysteresis). Default 0.2. */
+  readonly hysteresis: number;
+  /** A feed not live for this long raises `feed_down` (default 120000). */
+  readonly feed_down_after_ms: number;
+  /** A symbol without a tick for this long while its feed is live is reported (default 600000). */
+  readonly symbol_silent_after_ms: number;
+  /** Absent: alerts go to the log and the journal only. */
+  readonly email?: EmailConfig;
+}
+
+/** The optional HTTP surface (`/healthz`, `/metrics`, status page). */
+export interface HttpConfig {
+  /** `host:port`, e.g. `127.0.0.1:9464`. */
+  readonly listen: string;
+}
+
+/** Dead-man's-switch settings. */
+export interface OpsConfig {
+  /** GET this URL every `heartbeat_every_ms` while every feed is live. */
+  readonly heartbeat_url?: string;
+  readonly heartbeat_every_ms: number;
+}
+
+/** The whole decoded configuration. */
+export interface Config {
+  readonly exchanges: Readonly<Partial<Record<ExchangeId, ExchangeConfig>>>;
+  readonly alerts: AlertsConfig;
+  /** Where the alert journal and the email outbox live (default `var/`), relative to the working directory. */
+  readonly state_dir: string;
+  readonly http?: HttpConfig;
+  readonly ops: OpsConfig;
+}
+
+/** The shipped defaults: the seed's thresholds. */
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  pct_24h: 0.05,
+  window_24h_ms: 86_400_000,
+  pct_short: 0.02,
+  window_short_ms: 3_600_000,
+};

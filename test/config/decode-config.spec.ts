@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import * as E from 'fp-ts/lib/Either.js';
+import { load } from 'js-yaml';
+import { formatIssue } from '../../src/config/config-issue.js';
+import { decodeConfig, type DecodeOptions } from '../../src/config/decode-config.js';
+import type { Config } from '../../src/domain/config-types.js';
+
+const seedYaml = readFileSync(new URL('../fixtures/seed-config.yaml', import.meta.url), 'utf8');
+const shippedYaml = readFileSync(new URL('../../config/exchanges.yaml', import.meta.url), 'utf8');
+
+function decoded(value: unknown, options: DecodeOptions = { env: {} }): Config {
+  const result = decodeConfig(value, options);
+  if (E.isLeft(result)) throw new Error(`expected a valid config, got ${result.left.map(formatIssue).join('; ')}`);
+  return result.right;
+}
+
+function firstIssue(value: unknown, options: DecodeOptions = { env: {} }): string {
+  const result = decodeConfig(value, options);
+  if (E.isRight(result)) throw new Error('expected the config to be rejected');
+  return formatIssue(result.left[0]!);
+}
+
+const minimal = () => ({ exchanges: { binance: { symbols: ['BTC/USDT'] } } }) as Record<string, any>;
+
+describe('decodeConfig', () => {
+  it('loads the seed example unchanged', () => {
+    const config = decoded(load(seedYaml));
+    expect(config.exchanges.binance).to.deep.equal({
+      symbols: ['BTC/USDT', 'ETH/USDT'],
+      reconnect_delay: 5,
+      reconnect_max_delay: 60,
+      stale_after_ms: 30000,
+      enabled: true,
+    });
+    expect(config.exchanges.coinbase?.symbols).to.deep.equal(['BTC/USDT', 'ETH/USDT']);
+    expect(config.alerts.thresholds).to.deep.equal({
+      pct_24h: 0.05,
+      window_24h_ms: 86400000,
+      pct_short: 0.02,
+      window_short_ms: 3600000,
+    });
+    expect(config.alerts.email).to.deep.equal({
+      smtp_host: 'smtp.example.com',
+      smtp_port: 587,
+      username: 'user@example.com',
+      password: 'yourpassword',
+      from_addr: 'alerts@example.com',
+      to_addrs: ['user@example.com'],
+      secure: false,
+      group_wait_ms: 5000,
+    });
+  });
+
+  it('loads the shipped config with email off and the seed thresholds', () => {
+    const config = decoded(load(shippedYaml));
+    expect(Object.keys(config.exchanges)).to.deep.equal(['binance', 'coinbase']);
+    expect(config.alerts.email).to.equal(undefined);
+    expect(config.alerts.thresholds.pct_short).to.equal(0.02);
+  });
+
+  it('fills in every default', () => {
+    const config = decoded(minimal());
+    expect(config.alerts.hysteresis).to.equal(0.2);
+    expect(config.alerts.feed_down_after_ms).to.equal(120000);
+    expect(config.alerts.symbol_silent_after_ms).to.equal(600000);
+    expect(config.state_dir).to.equal('var/');
+    expect(config.ops).to.deep.equal({ heartbeat_every_ms: 60000 });
+    expect(config.http).to.equal(undefined);
+  });
+
+  it('canonicalizes every way of writing a symbol', () => {
+    const config = decoded({ exchanges: { kraken: { symbols: ['btc/usd', 'ETH-EUR', 'solusdt'] } } });
+    expect(config.exchanges.kraken?.symbols).to.deep.equal(['BTC/USD', 'ETH/EUR', 'SOL/USDT']);
+  });
+
+  it('takes secure from the port unless given', () => {
+    const email = { smtp_host: 'h', smtp_port: 465, from_addr: 'a@b.co', to_addrs: ['c@d.co'] };
+    expect(decoded({ ...minimal(), alerts: { email } }).alerts.email?.secure).to.equal(true);
+    const explicit = { ...email, smtp_port: 2525, secure: true };
+    expect(decoded({ ...minimal(), alerts: { email: explicit } }).alerts.email?.secure).to.equal(true);
+  });
+
+  it('replaces ${ENV} references from the environment', () => {
+    const value = {
+      ...minimal(),
+      alerts: {
+        email: {
+          smtp_host: '${SMTP_HOST}',
+          smtp_port: 587,
+          username: 'me',
+          password: '${SMTP_PASSWORD}',
+          from_addr: 'a@b.co',
+          to_addrs: ['c@d.co'],
+        },
+      },
+    };
+    const config = decoded(value, { env: { SMTP_HOST: 'mail.local', SMTP_PASSWORD: 's3cret' } });
+    expect(config.alerts.email?.smtp_host).to.equal('mail.local');
+    expect(config.alerts.email?.password).to.equal('s3cret');
+  });
+
+  it('reads password_file relative to the config file', () => {
+    const email = { smtp_host: 'h', smtp_port: 587, username: 'me', password_file: 'secret.txt', from_addr: 'a@b.co', to_addrs: ['c@d.co'] };
+    const read: string[] = [];
+    const config = decoded(
+      { ...minimal(), alerts: { email } },
+      { env: {}, baseDir: '/etc/cs', readSecretFile: (p) => (read.push(p), 'pw\n') },
+    );
+    expect(read).to.deep.equal(['/etc/cs/secret.txt']);
+    expect(config.alerts.email?.password).to.equal('pw');
+  });
+
+  describe('rejects, naming the key path', () => {
+    const cases: Array<[string, unknown, string]> = [
+      ['a typo in a key, with a hint', { ...minimal(), alerts: { tresholds: {} } }, 'alerts.tresholds: unknown key (did you mean "thresholds"?)'],
+      ['an unknown exchange, with a hint', { exchanges: { binanse: { symbols: ['BTC/USDT'] } } }, 'exchanges.binanse: unknown key (did you mean "binance"?)'],
+      ['an unknown key deep inside', { exchanges: { binance: { symbols: ['BTC/USDT'], reconect_delay: 5 } } }, 'exchanges.binance.reconect_delay: unknown key (did you mean "reconnect_delay"?)'],
+      ['a string where a number belongs', { ...minimal(), alerts: { thresholds: { pct_24h: 'five' } } }, 'alerts.thresholds.pct_24h: expected a fraction in (0, 1] (0.05 = 5 %), got "five"'],
+      ['a percentage above 1', { ...minimal(), alerts: { thresholds: { pct_short: 2 } } }, 'alerts.thresholds.pct_short: expected a fraction in (0, 1] (0.05 = 5 %), got 2'],
+      ['a percentage of 0', { ...minimal(), alerts: { thresholds: { pct_24h: 0 } } }, 'alerts.thresholds.pct_24h: expected a fraction in (0, 1] (0.05 = 5 %), got 0'],
+      ['a window of 0', { ...minimal(), alerts: { thresholds: { window_short_ms: 0 } } }, 'alerts.thresholds.window_short_ms: expected a whole number of milliseconds > 0, got 0'],
+      ['a negative delay', { exchanges: { binance: { symbols: ['BTC/USDT'], reconnect_delay: -1 } } }, 'exchanges.binance.reconnect_delay: expected a number of seconds >= 0, got -1'],
+      ['a cap below the delay', { exchanges: { binance: { symbols: ['BTC/USDT'], reconnect_delay: 10, reconnect_max_delay: 5 } } }, 'exchanges.binance.reconnect_max_delay: must be at least reconnect_delay (10), got 5'],
+      ['a port out of range', { ...minimal(), alerts: { email: { smtp_host: 'h', smtp_port: 70000, from_addr: 'a@b.co', to_addrs: ['c@d.co'] } } }, 'alerts.email.smtp_port: expected a port number 1-65535, got 70000'],
+      ['an address that is not one', { ...minimal(), alerts: { email: { smtp_host: 'h', smtp_port: 25, from_addr: 'a@b.co', to_addrs: ['c@d.co', 'nobody'] } } }, 'alerts.email.to_addrs[1]: expected an e-mail address like alerts@example.com, got "nobody"'],
+      ['a missing required key', { ...minimal(), alerts: { email: { smtp_port: 25, from_addr: 'a@b.co', to_addrs: ['c@d.co'] } } }, 'alerts.email.smtp_host: is required'],
+      ['a symbol that cannot be mapped', { exchanges: { coinbase: { symbols: ['BTC/USD', 'bitcoin'] } } }, 'exchanges.coinbase.symbols[1]: "bitcoin" has no known quote currency; write it as BASE/QUOTE'],
+      ['a duplicate symbol', { exchanges: { coinbase: { symbols: ['BTC/USD', 'btc-usd'] } } }, 'exchanges.coinbase.symbols[1]: BTC/USD is already listed at symbols[0]'],
+      ['no symbols', { exchanges: { coinbase: { symbols: [] } } }, 'exchanges.coinbase.symbols: expected at least one symbol'],
+      ['no enabled exchange', { exchanges: { coinbase: { symbols: ['BTC/USD'], enabled: false } } }, 'exchanges: no enabled exchange; configure one of binance, coinbase, kraken'],
+      ['a missing exchanges key', { alerts: {} }, 'exchanges: is required'],
+      ['a URL that is not a WebSocket', { exchanges: { kraken: { symbols: ['BTC/USD'], url: 'http://x' } } }, 'exchanges.kraken.url: expected a ws:// or wss:// URL, got "http://x"'],
+      ['a bad listen address', { ...minimal(), http: { listen: '9464' } }, 'http.listen: expected host:port, e.g. 127.0.0.1:9464, got "9464"'],
+      ['a top-level list', ['exchanges'], 'expected a mapping with an "exchanges" key at the top level'],
+      ['an empty file', null, 'the config file is empty'],
+    ];
+    for (const [what, value, line] of cases) {
+      it(what, () => expect(firstIssue(value)).to.equal(line));
+    }
+
+    it('an unset ${ENV} variable', () => {
+      const value = { ...minimal(), alerts: { email: { smtp_host: 'h', smtp_port: 25, username: 'u', password: '${NOPE}', from_addr: 'a@b.co', to_addrs: ['c@d.co'] } } };
+      expect(firstIssue(value, { env: {} })).to.equal('alerts.email.password: environment variable NOPE is not set (referenced as ${NOPE})');
+    });
+
+    it('both password and password_file', () => {
+      const value = { ...minimal(), alerts: { email: { smtp_host: 'h', smtp_port: 25, password: 'a', password_file: 'b', from_addr: 'a@b.co', to_addrs: ['c@d.co'] } } };
+      expect(firstIssue(value, { env: {}, readSecretFile: () => 'x' })).to.equal('alerts.email.password_file: give either password or password_file, not both');
+    });
+
+    it('an unreadable password_file', () => {
+      const value = { ...minimal(), alerts: { email: { smtp_host: 'h', smtp_port: 25, username: 'u', password_file: '/nonexistent/pw', from_addr: 'a@b.co', to_addrs: ['c@d.co'] } } };
+      expect(firstIssue(value)).to.match(/^alerts\.email\.password_file: cannot read \/nonexistent\/pw: ENOENT/);
+    });
+  });
+});

@@ -1,0 +1,21 @@
+import { expect } from 'chai';
+import * as E from 'fp-ts/lib/Either.js';
+import { decodeConfig } from '../../src/config/decode-config.js';
+import { formatDuration, summarizeConfig } from '../../src/config/summarize-config.js';
+
+describe('summarizeConfig', () => {
+  it('names exchanges, symbols, thresholds and email on one line', () => {
+    const config = decodeConfig({
+      exchanges: { binance: { symbols: ['BTC/USDT'] }, kraken: { symbols: ['BTC/USD'], enabled: false } },
+      alerts: { thresholds: { pct_short: 0.015, window_short_ms: 900000 } },
+    }, { env: {} });
+    if (E.isLeft(config)) throw new Error('config should decode');
+    expect(summarizeConfig(config.right)).to.equal(
+      'config ok: 1 exchange(s): binance (BTC/USDT); thresholds 5%/24h, 1.5%/15m; email off',
+    );
+  });
+
+  it('renders durations briefly', () => {
+    expect([86400000, 3600000, 900000, 90000, 1500].map(formatDuration)).to.deep.equal(['24h', '1h', '15m', '90s', '1500ms']);
+  });
+});
