@@ -1,0 +1,157 @@
+import type { Alert, FeedAlert, PriceAlert } from '../domain/alert.js';
+
+/** The readable parts of an alert email. */
+export interface EmailContent {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+/** How many alerts a digest's subject names before it ends with `…`. */
+const SUBJECT_ITEMS = 3;
+
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+/** `24h`, `1h`, `15m`, `30s`: the shortest exact unit. */
+function windowLabel(ms: number): string {
+  if (ms % HOUR_MS === 0) return `${ms / HOUR_MS}h`;
+  if (ms % MINUTE_MS === 0) return `${ms / MINUTE_MS}m`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** `1h 2m 5s`, `45s`, `350ms`: a duration for people. */
+function durationLabel(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  const seconds = Math.round(ms / 1000);
+  const parts = [
+    [Math.floor(seconds / 3600), 'h'],
+    [Math.floor((seconds % 3600) / 60), 'm'],
+    [seconds % 60, 's'],
+  ] as const;
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n}${unit}`)
+    .join(' ');
+}
+
+/** `+5.23%`, `-0.70%`: the sign is always shown. */
+function signedPercent(change: number, digits: number): string {
+  const text = (change * 100).toFixed(digits);
+  return change >= 0 ? `+${text}%` : `${text}%`;
+}
+
+const utc = (ms: number) => new Date(ms).toISOString();
+
+function feedHeadline(alert: FeedAlert): string {
+  return alert.rule === 'feed_down'
+    ? `${alert.exchange} feed down for ${durationLabel(alert.blindMs)}`
+    : `${alert.exchange} feed recovered after ${durationLabel(alert.blindMs)}`;
+}
+
+function singleSubject(alert: Alert): string {
+  if (alert.kind === 'feed') return feedHeadline(alert);
+  const level = alert.level > 1 ? ` (level ${alert.level})` : '';
+  return `${alert.symbol} ${signedPercent(alert.change, 2)} in ${windowLabel(alert.windowMs)} on ${alert.exchange}${level}`;
+}
+
+function subjectItem(alert: Alert): string {
+  if (alert.kind === 'feed') return `${alert.exchange} ${alert.rule === 'feed_down' ? 'feed down' : 'feed recovered'}`;
+  return `${alert.symbol} ${signedPercent(alert.change, 1)} (${windowLabel(alert.windowMs)}, ${alert.exchange})`;
+}
+
+function subject(alerts: readonly Alert[]): string {
+  if (alerts.length === 1) return singleSubject(alerts[0]!);
+  const named = alerts.slice(0, SUBJECT_ITEMS).map(subjectItem);
+  if (alerts.length > SUBJECT_ITEMS) named.push('…');
+  return `${alerts.length} alerts: ${named.join(', ')}`;
+}
+
+/** One alert as a heading and labelled rows, shared by the text and HTML bodies. */
+interface AlertSection {
+  readonly heading: string;
+  readonly rows: readonly (readonly [label: string, value: string])[];
+}
+
+function priceSection(alert: PriceAlert): AlertSection {
+  const window = windowLabel(alert.windowMs);
+  const level =
+    alert.level > 1 ? `${alert.level} (escalation: the move crossed ${alert.level} x the threshold)` : '1 (first crossing)';
+  return {
+    heading: `${alert.symbol} on ${alert.exchange}: ${alert.direction} ${signedPercent(alert.change, 2)} in ${window}`,
+    rows: [
+      ['Rule', `${alert.rule} (${window} window)`],
+      ['Change', `${signedPercent(alert.change, 2)} (${alert.direction})`],
+      ['Price', `${alert.price} at ${utc(alert.ts)}`],
+      ['Reference', `${alert.reference} at ${alert.referenceTs !== undefined ? utc(alert.referenceTs) : 'an unknown time'}`],
+      ['Level', level],
+      ['Coverage', `${Math.round(alert.coverage * 100)}% of the ${window} window had data`],
+    ],
+  };
+}
+
+function feedSection(alert: FeedAlert): AlertSection {
+  return {
+    heading: feedHeadline(alert),
+    rows: [
+      ['Rule', alert.rule],
+      ['Last live', utc(alert.downSince)],
+      [alert.rule === 'feed_down' ? 'Blind for' : 'Was blind for', durationLabel(alert.blindMs)],
+      ...(alert.reason !== undefined ? [['Reason', alert.reason] as const] : []),
+      ['Raised at', utc(alert.ts)],
+    ],
+  };
+}
+
+const section = (alert: Alert): AlertSection => (alert.kind === 'price' ? priceSection(alert) : feedSection(alert));
+
+const intro = (alerts: readonly Alert[]) =>
+  alerts.length === 1 ? 'crypto-supervisor raised 1 alert.' : `crypto-supervisor raised ${alerts.length} alerts.`;
+
+const FOOTER = 'Times are UTC (ISO 8601). Sent by crypto-supervisor.';
+
+function text(alerts: readonly Alert[]): string {
+  const width = 14;
+  const blocks = alerts.map(section).map(({ heading, rows }) =>
+    [heading, ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)}${value}`)].join('\n'),
+  );
+  return `${intro(alerts)}\n\n${blocks.join('\n\n')}\n\n-- \n${FOOTER}\n`;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function html(alerts: readonly Alert[]): string {
+  const blocks = alerts.map(section).map(
+    ({ heading, rows }) =>
+      `<h3>${escapeHtml(heading)}</h3>\n<table cellpadding="2">\n${rows
+        .map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
+        .join('\n')}\n</table>`,
+  );
+  return [
+    '<!doctype html>',
+    '<html><body style="font-family: sans-serif">',
+    `<p>${escapeHtml(intro(alerts))}</p>`,
+    ...blocks,
+    `<p style="color: #666">${escapeHtml(FOOTER)}</p>`,
+    '</body></html>',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Renders a digest of alerts as an email: a subject naming the symbol(s),
+ * exchange and signed change, and plain-text and HTML bodies with one section
+ * per alert (rule and window, signed % with two decimals, direction, price,
+ * reference price and its time, level, coverage). Times are UTC ISO 8601.
+ *
+ * Pure: the same alerts always give the same email.
+ *
+ * @example
+ * formatEmail([{ kind: 'price', symbol: 'BTC/USDT', exchange: 'binance', change: 0.0523, windowMs: 86_400_000, level: 1, … }]).subject;
+ * // Logs: BTC/USDT +5.23% in 24h on binance
+ * @see emailSink, which sends it.
+ */
+export function formatEmail(alerts: readonly Alert[]): EmailContent {
+  return { subject: subject(alerts), text: text(alerts), html: html(alerts) };
+}

@@ -1,0 +1,105 @@
+import { expect } from 'chai';
+import type { FeedAlert } from '../../src/domain/alert.js';
+import { formatEmail } from '../../src/sinks/email-format.js';
+import { btcUp, crash, ethDown, krakenDown, T0 } from './email/alert-fixtures.js';
+
+describe('formatEmail', () => {
+  describe('subject', () => {
+    it('names symbol, signed change, window and exchange for one price alert', () => {
+      expect(formatEmail([btcUp]).subject).to.equal('BTC/USDT +5.23% in 24h on binance');
+      expect(formatEmail([{ ...btcUp, change: -0.0523, direction: 'down' }]).subject).to.equal('BTC/USDT -5.23% in 24h on binance');
+    });
+
+    it('says the level of an escalation', () => {
+      expect(formatEmail([ethDown]).subject).to.equal('ETH/USDT -4.07% in 1h on coinbase (level 2)');
+    });
+
+    it('names the exchange and how long it was blind for a feed alert', () => {
+      expect(formatEmail([krakenDown]).subject).to.equal('kraken feed down for 2m 5s');
+      const recovered: FeedAlert = { ...krakenDown, rule: 'feed_recovered', blindMs: 3_725_000 };
+      expect(formatEmail([recovered]).subject).to.equal('kraken feed recovered after 1h 2m 5s');
+    });
+
+    it('counts a digest and names its first three alerts', () => {
+      expect(formatEmail([btcUp, ethDown]).subject).to.equal(
+        '2 alerts: BTC/USDT +5.2% (24h, binance), ETH/USDT -4.1% (1h, coinbase)',
+      );
+      expect(formatEmail(crash(30)).subject).to.equal(
+        '30 alerts: C0/USDT -5.0% (24h, binance), C1/USDT -5.1% (24h, binance), C2/USDT -5.2% (24h, binance), …',
+      );
+      expect(formatEmail([krakenDown, btcUp]).subject).to.equal('2 alerts: kraken feed down, BTC/USDT +5.2% (24h, binance)');
+    });
+  });
+
+  describe('text body', () => {
+    it('lists every field of a price alert, times in UTC ISO 8601', () => {
+      const { text } = formatEmail([btcUp]);
+      expect(text).to.equal(
+        [
+          'crypto-supervisor raised 1 alert.',
+          '',
+          'BTC/USDT on binance: up +5.23% in 24h',
+          '  Rule:         pct_24h (24h window)',
+          '  Change:       +5.23% (up)',
+          '  Price:        36812.5 at 2023-11-14T22:13:20.000Z',
+          '  Reference:    34983.1 at 2023-11-13T22:13:20.000Z',
+          '  Level:        1 (first crossing)',
+          '  Coverage:     100% of the 24h window had data',
+          '',
+          '-- ',
+          'Times are UTC (ISO 8601). Sent by crypto-supervisor.',
+          '',
+        ].join('\n'),
+      );
+    });
+
+    it('says an escalation is one, and shows partial coverage', () => {
+      const { text } = formatEmail([ethDown]);
+      expect(text).to.contain('  Level:        2 (escalation: the move crossed 2 x the threshold)\n');
+      expect(text).to.contain('  Coverage:     75% of the 1h window had data\n');
+      expect(text).to.contain('  Change:       -4.07% (down)\n');
+    });
+
+    it('says when the reference time is unknown', () => {
+      const { referenceTs: _dropped, ...withoutTime } = btcUp;
+      expect(formatEmail([withoutTime]).text).to.contain('  Reference:    34983.1 at an unknown time\n');
+    });
+
+    it('describes a feed alert with its reason and times', () => {
+      const { text } = formatEmail([krakenDown]);
+      expect(text).to.contain(
+        [
+          'kraken feed down for 2m 5s',
+          '  Rule:         feed_down',
+          '  Last live:    2023-11-14T22:11:17.000Z',
+          '  Blind for:    2m 5s',
+          '  Reason:       socket closed <1006>',
+          `  Raised at:    ${new Date(T0 + 2000).toISOString()}`,
+        ].join('\n'),
+      );
+    });
+
+    it('has one section per alert of a digest, in arrival order', () => {
+      const { text } = formatEmail([btcUp, krakenDown, ethDown]);
+      expect(text.startsWith('crypto-supervisor raised 3 alerts.\n')).to.equal(true);
+      const headings = ['\nBTC/USDT on binance: up', '\nkraken feed down', '\nETH/USDT on coinbase: down'];
+      const positions = headings.map((heading) => text.indexOf(heading));
+      expect(positions.every((p) => p > 0)).to.equal(true);
+      expect(positions).to.deep.equal([...positions].sort((a, b) => a - b));
+    });
+  });
+
+  describe('html body', () => {
+    it('has the same rows as the text, escaped', () => {
+      const { html } = formatEmail([btcUp, krakenDown]);
+      expect(html).to.contain('<h3>BTC/USDT on binance: up +5.23% in 24h</h3>');
+      expect(html).to.contain('<tr><th align="left">Price</th><td>36812.5 at 2023-11-14T22:13:20.000Z</td></tr>');
+      expect(html).to.contain('<tr><th align="left">Reason</th><td>socket closed &lt;1006&gt;</td></tr>');
+      expect(html).not.to.contain('<1006>');
+    });
+  });
+
+  it('is pure: the same alerts give the same email', () => {
+    expect(formatEmail([btcUp, ethDown])).to.deep.equal(formatEmail([{ ...btcUp }, { ...ethDown }]));
+  });
+});
