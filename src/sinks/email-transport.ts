@@ -1,0 +1,100 @@
+import nodemailer from 'nodemailer';
+import { defer, finalize, from, map, type Observable } from 'rxjs';
+import type { EmailConfig } from '../domain/config-types.js';
+
+/** One email, ready to hand to SMTP. */
+export interface EmailMessage {
+  /** `<…@crypto-supervisor>`, stable across resends. */
+  readonly messageId: string;
+  /** The Date header: when the batch was closed, not when this attempt runs. */
+  readonly date: Date;
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+/** How emails leave the process; {@link smtpTransport} in production, anything Observable-shaped in tests. */
+export interface EmailTransport {
+  /**
+   * One delivery attempt per subscription: emits the server's final reply once
+   * it accepted the message, then completes; errors with the failure (classify
+   * it with `classifyEmailFailure`). Unsubscribing aborts the attempt.
+   */
+  send(message: EmailMessage): Observable<string>;
+  /** Releases connections and timers; the transport is not used afterwards. */
+  close(): void;
+}
+
+/** Timeouts of {@link smtpTransport}, ms. */
+export interface SmtpTimeouts {
+  /** Waiting for the TCP/TLS connection. Default 10000. */
+  readonly connectionMs?: number;
+  /** Waiting for the server's greeting. Default 10000. */
+  readonly greetingMs?: number;
+  /** Inactivity on an open connection. Default 30000. */
+  readonly socketMs?: number;
+}
+
+/** Loopback hosts get plain SMTP: the bytes never leave the machine, and test servers have no certificate. */
+const isLoopback = (host: string) => /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);
+
+/**
+ * The SMTP transport built from `alerts.email`, over nodemailer (one
+ * connection per message, no pool):
+ *
+ * 1. `secure: true` (the default for port 465): implicit TLS from the first byte.
+ * 2. Otherwise port 587 requires STARTTLS; other ports upgrade when the server
+ *    offers it; a loopback host (`127.0.0.1`, `localhost`, `::1`) stays plain.
+ * 3. AUTH only when a username is configured (the password was resolved by the
+ *    config loader from `${ENV}` or `password_file`).
+ * 4. Every message carries `Auto-Submitted: auto-generated` so vacation
+ *    responders stay quiet.
+ *
+ * @example
+ * const transport = smtpTransport(config.alerts.email);
+ * transport.send(message).subscribe({ next: (reply) => console.log(reply), complete: () => transport.close() });
+ * // Logs: 250 OK: queued
+ * @see emailSink, which adds the outbox and retries on top.
+ */
+export function smtpTransport(config: EmailConfig, timeouts: SmtpTimeouts = {}): EmailTransport {
+  const loopback = isLoopback(config.smtp_host);
+  const mailer = nodemailer.createTransport({
+    host: config.smtp_host,
+    port: config.smtp_port,
+    secure: config.secure,
+    ...(!config.secure && loopback ? { ignoreTLS: true } : {}),
+    ...(!config.secure && !loopback && config.smtp_port === 587 ? { requireTLS: true } : {}),
+    ...(config.username ? { auth: { user: config.username, pass: config.password ?? '' } } : {}),
+    connectionTimeout: timeouts.connectionMs ?? 10_000,
+    greetingTimeout: timeouts.greetingMs ?? 10_000,
+    socketTimeout: timeouts.socketMs ?? 30_000,
+    // Bounds how long a closed connection may keep the process alive on shutdown.
+    socketCloseTimeout: 1000,
+  });
+  return {
+    send: (message) =>
+      defer(() => {
+        const abort = new AbortController();
+        return from(
+          mailer.sendMail({
+            messageId: message.messageId,
+            date: message.date,
+            from: message.from,
+            to: [...message.to],
+            subject: message.subject,
+            text: message.text,
+            html: message.html,
+            headers: { 'Auto-Submitted': 'auto-generated' },
+            signal: abort.signal,
+          }),
+        ).pipe(
+          map((info) => info.response),
+          // Aborting after completion is a no-op; before it, it ends the SMTP session.
+          finalize(() => abort.abort()),
+        );
+      }),
+    close: () => mailer.close(),
+  };
+}
