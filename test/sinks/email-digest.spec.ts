@@ -4,7 +4,11 @@ import { emailDigest } from '../../src/sinks/email-digest.js';
 
 describe('emailDigest', () => {
   let testScheduler: TestScheduler;
-  beforeEach(() => (testScheduler = new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected))));
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => {
+      expect(actual).to.deep.equal(expected);
+    });
+  });
 
   const WAIT = 100;
   const groups = { A: ['a', 'b', 'c'], B: ['d'], C: ['a'], E: ['e', 'f'] };
