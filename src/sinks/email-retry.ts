@@ -20,7 +20,7 @@ export const DEFAULT_EMAIL_RETRY: EmailRetryConfig = { baseMs: 2000, maxMs: 300_
  * 2. Always at least half the ceiling and below the ceiling; never above `maxMs`.
  *
  * @example
- * [1, 2, 3, 12].map((attempt) => emailRetryDelay(attempt, DEFAULT_EMAIL_RETRY, () => 0));
+ * [1, 2, 3, 50].map((attempt) => emailRetryDelay(attempt, DEFAULT_EMAIL_RETRY, () => 0));
  * // Logs: [ 1000, 2000, 4000, 150000 ]
  * @see emailSink, which waits this long on its scheduler.
  */

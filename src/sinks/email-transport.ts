@@ -71,7 +71,7 @@ export function smtpTransport(config: EmailConfig, timeouts: SmtpTimeouts = {}):
     greetingTimeout: timeouts.greetingMs ?? 10_000,
     socketTimeout: timeouts.socketMs ?? 30_000,
     // Bounds how long a closed connection may keep the process alive on shutdown.
-    socketCloseTimeout: 1000,
+    socketCloseTimeout: 500,
   });
   return {
     send: (message) =>
