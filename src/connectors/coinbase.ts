@@ -1,0 +1,96 @@
+import type { Observable } from 'rxjs';
+import type { ExchangeConfig } from '../domain/config-types.js';
+import type { FrameRejection } from '../domain/feed-status.js';
+import type { SymbolError } from '../domain/symbol.js';
+import type { Tick } from '../domain/tick.js';
+import type { Connector, FeedControl, NativeSymbols } from './connector.js';
+import { connectorTicks } from './connector-ticks.js';
+import type { FeedOptions } from './feed-options.js';
+import { parseJsonObject, readIsoTime, readString, readTick } from './frame-fields.js';
+import { rejectFrame } from './frame-rejection.js';
+
+// Protocol facts: ../../../shared/protocols/coinbase.md (subscribe within 5 s, product_ids inside each
+// channel object, `heartbeat` once a second per product, unknown types must be ignored).
+
+const CANONICAL = /^([A-Z0-9]+)\/([A-Z0-9]+)$/;
+const NATIVE = /^([A-Z0-9]+)-([A-Z0-9]+)$/;
+// Observed (not in the docs): {"type":"error","message":"Failed to subscribe","reason":"FOO-USD is not a valid product"}
+const INVALID_PRODUCT = /^(\S+) is not a valid product/;
+
+/**
+ * Coinbase Exchange market data feed: the `ticker` channel (last price, best
+ * bid/ask, `open_24h`) plus `heartbeat`, whose once-a-second messages keep the
+ * watchdog quiet on a quiet market.
+ *
+ * @example
+ * coinbase.subscribeMessages(['BTC/USD']);
+ * // ['{"type":"subscribe","channels":[{"name":"ticker","product_ids":["BTC-USD"]},{"name":"heartbeat","product_ids":["BTC-USD"]}]}']
+ */
+export const coinbase: Connector = {
+  id: 'coinbase',
+  url: 'wss://ws-feed.exchange.coinbase.com',
+  limits: {
+    maxSymbolsPerConnection: Infinity,
+    minConnectIntervalMs: 1000,
+    connectionLifetimeMs: Infinity,
+    pingIntervalMs: 15_000,
+    maxFrameBytes: 1 << 20,
+  },
+
+  nativeSymbol(symbol: string): string | SymbolError {
+    const match = CANONICAL.exec(symbol);
+    return match ? `${match[1]}-${match[2]}` : { message: `"${symbol}" is not a canonical BASE/QUOTE symbol` };
+  },
+
+  subscribeMessages(symbols: readonly string[]): string[] {
+    // product_ids go inside each channel object: root product_ids are reported as rejected.
+    const productIds = symbols.map((symbol) => symbol.replace('/', '-'));
+    return [JSON.stringify({
+      type: 'subscribe',
+      channels: [{ name: 'ticker', product_ids: productIds }, { name: 'heartbeat', product_ids: productIds }],
+    })];
+  },
+
+  parse(frame: string, receivedAt: number, symbols?: NativeSymbols): Tick[] | FrameRejection {
+    const decoded = parseJsonObject(frame);
+    if ('rejection' in decoded) return decoded.rejection;
+    const message = decoded.object;
+    if (typeof message['type'] !== 'string') return rejectFrame('wrong_shape', frame, 'no type');
+    if (message['type'] !== 'ticker') return []; // heartbeat, subscriptions, error, and types added later
+    const native = readString(message, 'product_id', frame);
+    if (typeof native !== 'string') return native;
+    const split = NATIVE.exec(native);
+    const symbol = symbols ? symbols.get(native) : split ? `${split[1]}/${split[2]}` : undefined;
+    if (symbol === undefined) return rejectFrame('unknown_symbol', frame, native);
+    const ts = readIsoTime(message, 'time', frame);
+    if (typeof ts !== 'number') return ts;
+    const tick = readTick(message, frame, { exchange: 'coinbase', symbol, ts, receivedAt },
+      { price: 'price', bid: 'best_bid', ask: 'best_ask', open24h: 'open_24h' });
+    return 'reason' in tick ? tick : [tick];
+  },
+
+  control(frame: string): FeedControl | undefined {
+    const decoded = parseJsonObject(frame);
+    if ('rejection' in decoded || decoded.object['type'] !== 'error') return undefined;
+    const message = String(decoded.object['message'] ?? 'error');
+    const reason = typeof decoded.object['reason'] === 'string' ? decoded.object['reason'] : undefined;
+    const text = reason === undefined ? message : `${message}: ${reason.trim()}`;
+    const invalid = reason === undefined ? null : INVALID_PRODUCT.exec(reason);
+    // One bad product id makes the server ignore the whole subscribe message: subscribe again without it.
+    if (invalid?.[1] !== undefined) return { kind: 'symbol_rejected', native: invalid[1], message: text, resubscribe: true };
+    return { kind: 'error', message: text };
+  },
+};
+
+/**
+ * Coinbase ticks for the configured symbols: cold, reconnecting, never
+ * completing; unsubscribing closes every socket and timer.
+ *
+ * @example
+ * coinbaseTicks({ symbols: ['BTC/USD'], reconnect_delay: 5, reconnect_max_delay: 60,
+ *   stale_after_ms: 30_000, enabled: true, url: 'ws://127.0.0.1:8766' }).subscribe(console.log);
+ * // Logs: { exchange: 'coinbase', symbol: 'BTC/USD', price: 1285.22, open24h: 1310.79, ... }
+ */
+export function coinbaseTicks(cfg: ExchangeConfig, options?: FeedOptions): Observable<Tick> {
+  return connectorTicks(coinbase, cfg, options);
+}

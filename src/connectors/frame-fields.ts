@@ -1,0 +1,140 @@
+import type { FrameRejection } from '../domain/feed-status.js';
+import type { Tick } from '../domain/tick.js';
+import { rejectFrame } from './frame-rejection.js';
+
+/**
+ * Field readers shared by the exchange parsers. Each returns the decoded value
+ * or a typed rejection naming the field, so a parser reads as a list of fields.
+ */
+
+/** A decoded JSON object (not an array, not null). */
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+/** True for a JSON object (not an array, not null). */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A decoded frame, or why it could not be decoded (a frame may itself carry a `reason` key). */
+export type DecodedFrame = { readonly object: JsonObject } | { readonly rejection: FrameRejection };
+
+/**
+ * Parses a frame that must be one JSON object.
+ *
+ * @example
+ * parseJsonObject('{"a":1}'); // { object: { a: 1 } }
+ * parseJsonObject('[1]');     // { rejection: { reason: 'wrong_shape', excerpt: '[1]', detail: 'expected a JSON object' } }
+ */
+export function parseJsonObject(frame: string): DecodedFrame {
+  let value: unknown;
+  try {
+    value = JSON.parse(frame);
+  } catch {
+    return { rejection: rejectFrame('not_json', frame) };
+  }
+  return isJsonObject(value) ? { object: value } : { rejection: rejectFrame('wrong_shape', frame, 'expected a JSON object') };
+}
+
+// A plain decimal as exchanges write them in strings: no spaces, hex, `Infinity` or empty string
+// (Number() would accept all of those).
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A JSON number, or a decimal string (`"0.0025"`), as a number; `undefined` when it is neither. */
+export function decimalValue(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && DECIMAL.test(value)) return Number(value);
+  return undefined;
+}
+
+/**
+ * A required price: present, numeric, finite and positive.
+ *
+ * @example
+ * readPrice({ c: '0.0025' }, 'c', frame); // 0.0025
+ * readPrice({ c: '0' }, 'c', frame);      // { reason: 'bad_price', ..., detail: 'c is 0' }
+ */
+export function readPrice(object: JsonObject, field: string, frame: string): number | FrameRejection {
+  const raw = object[field];
+  if (raw === undefined || raw === null) return rejectFrame('missing_field', frame, field);
+  const value = decimalValue(raw);
+  if (value === undefined) return rejectFrame('not_a_number', frame, `${field} is ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(value) || value <= 0) return rejectFrame('bad_price', frame, `${field} is ${String(value)}`);
+  return value;
+}
+
+/** An optional price (bid, ask, open): the number when it is a usable positive price, else `undefined`. */
+export function optionalPrice(object: JsonObject, field: string): number | undefined {
+  const value = decimalValue(object[field]);
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/** A required epoch-milliseconds integer (Binance `E`). */
+export function readEpochMs(object: JsonObject, field: string, frame: string): number | FrameRejection {
+  const raw = object[field];
+  if (raw === undefined || raw === null) return rejectFrame('missing_field', frame, field);
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw <= 0) {
+    return rejectFrame('bad_time', frame, `${field} is ${JSON.stringify(raw)}`);
+  }
+  return raw;
+}
+
+// RFC 3339 / ISO 8601 in UTC or with an offset; the fraction may have up to 9 digits (Coinbase and
+// Kraken send microseconds). Date.parse misreads long fractions, so it only sees milliseconds.
+const ISO_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A required ISO 8601 time string (`2022-10-19T23:28:22.061769Z`) as epoch ms. */
+export function readIsoTime(object: JsonObject, field: string, frame: string): number | FrameRejection {
+  const raw = object[field];
+  if (raw === undefined || raw === null) return rejectFrame('missing_field', frame, field);
+  const match = typeof raw === 'string' ? ISO_TIME.exec(raw) : null;
+  if (!match) return rejectFrame('bad_time', frame, `${field} is ${JSON.stringify(raw)}`);
+  const millis = (match[2] ?? '').padEnd(3, '0').slice(0, 3);
+  const ms = Date.parse(`${match[1]}.${millis}${match[3]}`);
+  return Number.isFinite(ms) ? ms : rejectFrame('bad_time', frame, `${field} is ${JSON.stringify(raw)}`);
+}
+
+/** A required non-empty string field. */
+export function readString(object: JsonObject, field: string, frame: string): string | FrameRejection {
+  const raw = object[field];
+  if (raw === undefined || raw === null) return rejectFrame('missing_field', frame, field);
+  if (typeof raw !== 'string' || raw.length === 0) return rejectFrame('wrong_shape', frame, `${field} is not a string`);
+  return raw;
+}
+
+/** Which fields of an exchange's ticker hold the tick's prices. */
+export interface TickerFields {
+  readonly price: string;
+  readonly bid: string;
+  readonly ask: string;
+  /** Absent when the exchange sends no 24 h open. */
+  readonly open24h?: string;
+}
+
+/**
+ * The tick in a ticker object: the price is required (a rejection names it
+ * when it is missing or unusable); bid, ask and open are kept when usable.
+ *
+ * @example
+ * readTick({ c: '0.0025', b: '0.0024', a: '0.0026' }, frame, { exchange: 'binance', symbol: 'BNB/BTC', ts: 1, receivedAt: 2 },
+ *   { price: 'c', bid: 'b', ask: 'a' });
+ * // { exchange: 'binance', symbol: 'BNB/BTC', price: 0.0025, ts: 1, bid: 0.0024, ask: 0.0026, receivedAt: 2 }
+ */
+export function readTick(
+  object: JsonObject,
+  frame: string,
+  known: { readonly exchange: string; readonly symbol: string; readonly ts: number; readonly receivedAt: number },
+  fields: TickerFields,
+): Tick | FrameRejection {
+  const price = readPrice(object, fields.price, frame);
+  if (typeof price !== 'number') return price;
+  const bid = optionalPrice(object, fields.bid);
+  const ask = optionalPrice(object, fields.ask);
+  const open24h = fields.open24h === undefined ? undefined : optionalPrice(object, fields.open24h);
+  return {
+    exchange: known.exchange, symbol: known.symbol, price, ts: known.ts,
+    ...(bid !== undefined && { bid }),
+    ...(ask !== undefined && { ask }),
+    ...(open24h !== undefined && { open24h }),
+    receivedAt: known.receivedAt,
+  };
+}

@@ -1,0 +1,35 @@
+import type { Connector, NativeSymbols } from './connector.js';
+
+/** A configured symbol this exchange cannot carry. */
+export interface SymbolProblem {
+  /** Index in the configured `symbols` list. */
+  readonly index: number;
+  readonly symbol: string;
+  readonly message: string;
+}
+
+/** The symbols a feed can subscribe: native name → canonical, plus the ones it cannot. */
+export interface SymbolBook {
+  readonly natives: NativeSymbols;
+  readonly problems: readonly SymbolProblem[];
+}
+
+/**
+ * Maps every configured (canonical) symbol to the exchange's own name and
+ * collects the ones that cannot be mapped.
+ *
+ * @example
+ * nativeSymbols(kraken, ['BTC/USD', 'XBT/EUR']);
+ * // natives: Map { 'BTC/USD' => 'BTC/USD' }, problems: [{ index: 1, symbol: 'XBT/EUR', message: "Kraken's v2 API calls bitcoin BTC: write BTC/EUR" }]
+ */
+export function nativeSymbols(connector: Connector, symbols: readonly string[]): SymbolBook {
+  const natives = new Map<string, string>();
+  const problems: SymbolProblem[] = [];
+  symbols.forEach((symbol, index) => {
+    const native = connector.nativeSymbol(symbol);
+    if (typeof native !== 'string') problems.push({ index, symbol, message: native.message });
+    else if (natives.has(native)) problems.push({ index, symbol, message: `${symbol} is the same ${connector.id} symbol as ${natives.get(native)}` });
+    else natives.set(native, symbol);
+  });
+  return { natives, problems };
+}
