@@ -1,0 +1,208 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { PriceWindow } from '../../src/operators/price-window.js';
+import { bruteForceWindow, type Observation } from './brute-force-window.js';
+
+const MINUTE = 60_000;
+
+/** Feeds observations to a fresh window and returns it. */
+function windowAfter(windowMs: number, buckets: number, observations: readonly Observation[]): PriceWindow {
+  const window = new PriceWindow(windowMs, buckets);
+  for (const o of observations) window.add(o.price, o.ts, o.blindFrom);
+  return window;
+}
+
+function readingOf(window: PriceWindow) {
+  const { min, minTs, max, maxTs, oldest, oldestTs, coverage } = window;
+  return { min, minTs, max, maxTs, oldest, oldestTs, coverage };
+}
+
+/**
+ * Random tick sequences: mostly forward, sometimes out of order, sometimes after
+ * a blind spell; with a `grid`, some times fall exactly on bucket boundaries.
+ */
+function observationsArb(windowMs: number, grid = 0) {
+  const onGrid = grid > 0 ? fc.integer({ min: 0, max: Math.ceil((windowMs * 1.5) / grid) }).map((k) => k * grid) : fc.constant(0);
+  const step = fc.record({
+    delta: fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: 0, max: Math.ceil(windowMs / 10) }) },
+      { weight: 2, arbitrary: fc.integer({ min: 0, max: Math.ceil(windowMs * 1.5) }) },
+      { weight: 2, arbitrary: onGrid },
+      { weight: 1, arbitrary: fc.integer({ min: -Math.ceil(windowMs / 5), max: -1 }) },
+    ),
+    price: fc.oneof(fc.constantFrom(90, 100, 110), fc.double({ min: 1, max: 1000, noNaN: true })),
+    blindBack: fc.option(fc.oneof(fc.integer({ min: -100, max: windowMs * 2 }), onGrid), { freq: 5 }),
+  });
+  return fc.array(step, { minLength: 1, maxLength: 60 }).map((steps) => {
+    let ts = grid > 0 ? grid * 1_000_000 : 1_700_000_000_000;
+    return steps.map(({ delta, price, blindBack }): Observation => {
+      ts += delta;
+      return blindBack === null ? { price, ts } : { price, ts, blindFrom: ts - blindBack };
+    });
+  });
+}
+
+describe('PriceWindow', () => {
+  it('reports min, max, the price held at the start and full coverage (the @example)', () => {
+    const window = new PriceWindow(60_000, 6);
+    window.add(100, 0);
+    window.add(103, 30_000);
+    window.add(99, 65_000);
+    expect([window.min, window.max, window.oldest, window.coverage]).to.deep.equal([99, 103, 100, 1]);
+  });
+
+  it('covers nothing before the first tick: coverage grows from 0', () => {
+    const window = new PriceWindow(60 * MINUTE, 60);
+    window.add(100, 0);
+    expect(window.coverage).to.equal(0);
+    window.add(100, 30 * MINUTE);
+    expect(window.coverage).to.be.closeTo(0.5, 0.02);
+    window.add(100, 60 * MINUTE);
+    expect(window.coverage).to.equal(1);
+  });
+
+  it('assumes the last price held through a quiet spell', () => {
+    const window = new PriceWindow(60 * MINUTE, 60);
+    window.add(100, 0);
+    window.add(100, 60 * MINUTE);
+    window.add(104, 150 * MINUTE); // 90 quiet minutes: 100 held until now
+    expect(window.min).to.equal(100);
+    expect(window.minTs).to.equal(60 * MINUTE);
+    expect(window.oldest).to.equal(100);
+    expect(window.coverage).to.equal(1);
+  });
+
+  it('does not bridge a blind interval: coverage drops and the old price is not assumed', () => {
+    const window = new PriceWindow(60 * MINUTE, 60);
+    window.add(100, 0);
+    window.add(100, 60 * MINUTE);
+    // Blind from 70 to 150 minutes: the 100 held only until 70 minutes, outside the window.
+    window.add(104, 150 * MINUTE, 70 * MINUTE);
+    expect(window.min).to.equal(104);
+    expect(window.oldest).to.equal(104);
+    expect(window.oldestTs).to.equal(150 * MINUTE);
+    expect(window.coverage).to.equal(0);
+    window.add(105, 180 * MINUTE); // start 121 minutes: blind until 150
+    expect(window.coverage).to.be.closeTo(30 / 59, 1e-9);
+    expect(window.min).to.equal(104);
+  });
+
+  it('counts the price held up to the blind interval when that is inside the window', () => {
+    const window = new PriceWindow(60 * MINUTE, 60);
+    window.add(100, 0);
+    window.add(95, 10 * MINUTE);
+    window.add(104, 50 * MINUTE, 30 * MINUTE);
+    expect(window.min).to.equal(95);
+    expect(window.coverage).to.be.closeTo(30 / 60, 0.02);
+    window.add(104, 85 * MINUTE); // start is now 26 minutes: 95 was held from 10 to 30
+    expect(window.min).to.equal(95);
+    expect(window.oldest).to.equal(95);
+    window.add(104, 95 * MINUTE); // start 36 minutes: inside the blind interval
+    expect(window.min).to.equal(104);
+    expect(window.oldest).to.equal(104);
+    expect(window.oldestTs).to.equal(50 * MINUTE);
+  });
+
+  it('slides: prices older than the window leave min and max', () => {
+    const window = new PriceWindow(10 * MINUTE, 10);
+    window.add(100, 0);
+    window.add(120, 1 * MINUTE);
+    window.add(80, 2 * MINUTE);
+    window.add(100, 3 * MINUTE);
+    expect([window.min, window.max]).to.deep.equal([80, 120]);
+    window.add(100, 11 * MINUTE + 1); // start 2 minutes: 120 held until then
+    expect([window.min, window.max]).to.deep.equal([80, 120]);
+    window.add(100, 12 * MINUTE + 1); // start 3 minutes: 120 gone
+    expect([window.min, window.max]).to.deep.equal([80, 100]);
+    window.add(100, 13 * MINUTE + 1); // start 4 minutes: 80 gone, 100 held from 3 minutes
+    expect([window.min, window.max]).to.deep.equal([100, 100]);
+    expect(window.oldest).to.equal(100);
+  });
+
+  it('counts an out-of-order tick as seen at the newest time', () => {
+    const window = new PriceWindow(10 * MINUTE, 10);
+    window.add(100, 5 * MINUTE);
+    window.add(101, 6 * MINUTE);
+    window.add(90, 1 * MINUTE); // late
+    expect(window.latestTs).to.equal(6 * MINUTE);
+    expect(window.min).to.equal(90);
+    expect(window.minTs).to.equal(6 * MINUTE);
+    window.add(102, 15 * MINUTE + 1); // start 6 minutes: the late tick still counts, as of 6 minutes
+    expect(window.min).to.equal(90);
+    window.add(102, 16 * MINUTE + 1);
+    expect(window.min).to.equal(90); // held from 6 minutes, the newest time
+    window.add(102, 26 * MINUTE + 1);
+    expect(window.min).to.equal(102);
+  });
+
+  it('refuses a bad size', () => {
+    expect(() => new PriceWindow(0)).to.throw(RangeError, /positive/);
+    expect(() => new PriceWindow(1000, 1)).to.throw(RangeError, /buckets/);
+    expect(() => new PriceWindow(1000, 2.5)).to.throw(RangeError, /buckets/);
+  });
+
+  describe('against a brute-force scan', () => {
+    it('equals the scan over its own bucket-aligned window, after every tick', () => {
+      const arb = fc
+        .record({ buckets: fc.integer({ min: 2, max: 40 }), bucketMs: fc.integer({ min: 1, max: 5000 }) })
+        .chain(({ buckets, bucketMs }) =>
+          fc.record({ buckets: fc.constant(buckets), bucketMs: fc.constant(bucketMs), observations: observationsArb(buckets * bucketMs, bucketMs) }),
+        );
+      fc.assert(
+        fc.property(arb, ({ buckets, bucketMs, observations }) => {
+          const window = new PriceWindow(buckets * bucketMs, buckets);
+          for (let i = 0; i < observations.length; i++) {
+            const o = observations[i]!;
+            window.add(o.price, o.ts, o.blindFrom);
+            const expected = bruteForceWindow(observations.slice(0, i + 1), window.start);
+            const actual = readingOf(window);
+            expect(actual.coverage).to.be.closeTo(expected.coverage, 1e-9);
+            expect({ ...actual, coverage: 0 }).to.deep.equal({ ...expected, coverage: 0 });
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('agrees with the scan over the exact window [t - windowMs, t] within one bucket', () => {
+      const arb = fc
+        .record({ windowMs: fc.integer({ min: 100, max: 200_000 }), buckets: fc.integer({ min: 2, max: 50 }) })
+        .chain(({ windowMs, buckets }) =>
+          fc.record({ windowMs: fc.constant(windowMs), buckets: fc.constant(buckets), observations: observationsArb(windowMs) }),
+        );
+      fc.assert(
+        fc.property(arb, ({ windowMs, buckets, observations }) => {
+          const window = windowAfter(windowMs, buckets, observations);
+          const bucketMs = windowMs / buckets;
+          const now = window.latestTs;
+          const slack = 0.01; // float rounding of times around 1.7e12 ms
+
+          expect(window.start).to.be.above(now - windowMs - slack).and.at.most(now - windowMs + bucketMs + slack);
+          const longer = bruteForceWindow(observations, now - windowMs);
+          const shorter = bruteForceWindow(observations, Math.max(now - windowMs + bucketMs, window.start));
+          expect(window.min).to.be.at.least(longer.min).and.at.most(shorter.min);
+          expect(window.max).to.be.at.most(longer.max).and.at.least(shorter.max);
+          const covered = window.coverage * (now - window.start);
+          const coveredExactly = longer.coverage * windowMs;
+          expect(Math.abs(covered - coveredExactly)).to.be.at.most(bucketMs + slack);
+        }),
+        { numRuns: 300 },
+      );
+    });
+  });
+
+  it('keeps memory fixed: a long run over many windows leaves min and max right', () => {
+    const window = new PriceWindow(60 * MINUTE, 1000);
+    const observations: Observation[] = [];
+    let price = 100;
+    for (let i = 0; i < 20_000; i++) {
+      price = price * (1 + Math.sin(i * 0.37) * 0.001);
+      observations.push({ price, ts: i * 1_000 });
+      window.add(price, i * 1_000);
+    }
+    const expected = bruteForceWindow(observations.slice(-4000), window.start);
+    expect(window.min).to.equal(expected.min);
+    expect(window.max).to.equal(expected.max);
+    expect(window.oldest).to.equal(expected.oldest);
+  });
+});
