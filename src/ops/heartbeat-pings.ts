@@ -33,7 +33,7 @@ export type HeartbeatGet = (url: string, signal: AbortSignal) => Promise<number>
 export interface HeartbeatOptions {
   /** The HTTP client. Default: global `fetch` with a timeout of `timeoutMs`. */
   readonly get?: HeartbeatGet;
-  /** Timeout of the default `get`, ms. Default 5000 (or `everyMs` when shorter). */
+  /** Timeout of the default `get`, ms (a slow answer only delays the next ping, never doubles it). Default 5000. */
   readonly timeoutMs?: number;
   /** Clock and timers. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
@@ -73,7 +73,7 @@ export function heartbeatPings(
 ): Observable<HeartbeatResult> {
   const scheduler = options.scheduler ?? asyncScheduler;
   const logger = options.logger ?? silentLogger;
-  const get = options.get ?? fetchStatus(options.timeoutMs ?? Math.min(5000, everyMs));
+  const get = options.get ?? fetchStatus(options.timeoutMs ?? 5000);
   const target = redactUrl(url);
   return defer(() => {
     let failing = false;

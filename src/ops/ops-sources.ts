@@ -1,0 +1,78 @@
+import type { Observable } from 'rxjs';
+import type { Alert } from '../domain/alert.js';
+import type { FeedEvent } from '../domain/feed-status.js';
+import type { HeartbeatResult } from './heartbeat-pings.js';
+
+/** The latest state of one (exchange, symbol), one per tick. */
+export interface SymbolView {
+  readonly exchange: string;
+  /** Canonical `BASE/QUOTE`. */
+  readonly symbol: string;
+  readonly price: number;
+  /** Exchange event time of the tick (ms). */
+  readonly ts: number;
+  /** Local receive time of the tick (ms), when known: "time since last tick" prefers it. */
+  readonly receivedAt?: number;
+  /** Signed fraction over the 24 h window (0.0523 = +5.23 %), when known. */
+  readonly change24h?: number;
+  /** Signed fraction over the short window, when known. */
+  readonly changeShort?: number;
+  /** Fraction (0..1) of the 24 h window for which we had data. */
+  readonly coverage24h?: number;
+  /** Fraction (0..1) of the short window for which we had data. */
+  readonly coverageShort?: number;
+}
+
+/**
+ * What the email sink did, mapped by the supervisor:
+ * `queued` an email entered the outbox, `sent` the SMTP server accepted it,
+ * `retry` an attempt failed and will be retried, `failed` it was given up,
+ * `left` it left the outbox. `outboxDepth`, when given, is the outbox size after the event.
+ */
+export interface EmailEvent {
+  readonly type: 'sent' | 'retry' | 'failed' | 'queued' | 'left';
+  readonly outboxDepth?: number;
+}
+
+/**
+ * A symbol silent on a live feed, or ticking again: the shape of `silentSymbols`'
+ * output (`src/operators/symbol-silence.ts`), restated because ops cannot import operators.
+ */
+export interface SilenceView {
+  readonly type: 'silent' | 'resumed';
+  readonly exchange: string;
+  readonly symbol: string;
+  /** Since when the symbol has been silent (ms). */
+  readonly silentSinceTs: number;
+  /** When this was noticed (ms). */
+  readonly ts: number;
+}
+
+/** An enabled feed as configured: its exchange and symbols. */
+export interface OpsFeed {
+  readonly exchange: string;
+  readonly symbols: readonly string[];
+}
+
+/**
+ * Everything the HTTP surface shows. The streams are hot and shared by the
+ * supervisor: subscribing to them opens no socket.
+ */
+export interface OpsSources {
+  /** The enabled feeds from the config, in config order. */
+  readonly feeds: readonly OpsFeed[];
+  /** Status changes, frame rejections and gaps of every feed. */
+  readonly feedEvents$: Observable<FeedEvent>;
+  /** One per tick (high rate): ticks are counted, the latest per symbol is kept. */
+  readonly symbols$: Observable<SymbolView>;
+  /** Price and feed alerts; the last 50 are shown. */
+  readonly alerts$: Observable<Alert>;
+  /** `silentSymbols` output. */
+  readonly silences$?: Observable<SilenceView>;
+  /** The email sink's deliveries. */
+  readonly emailEvents$?: Observable<EmailEvent>;
+  /** Tick received → alert emitted, ms, one per alert. */
+  readonly latencyMs$?: Observable<number>;
+  /** `heartbeatPings` output, when a heartbeat URL is configured. */
+  readonly heartbeats$?: Observable<HeartbeatResult>;
+}

@@ -1,0 +1,90 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** The open Server-Sent Events streams of the status page. */
+export interface SseHub {
+  /** Number of connected clients. */
+  readonly size: number;
+  /** Takes over a `GET /events` response: headers, then `first` as the opening event. */
+  open(req: IncomingMessage, res: ServerResponse, first: { event: string; data: unknown }): void;
+  /** Sends one event to every client. */
+  broadcast(event: string, data: unknown): void;
+  /** Ends every stream (the browsers' EventSource will try to reconnect). */
+  closeAll(): void;
+}
+
+/** Options of {@link createSseHub}. */
+export interface SseHubOptions {
+  /** A comment line this often keeps proxies from closing idle streams (ms). Default 15000. */
+  readonly keepAliveMs?: number;
+  /** The browser waits this long before reconnecting (ms, sent as `retry:`). Default 2000. */
+  readonly retryMs?: number;
+  /** Called when the number of clients changes. */
+  readonly onClients?: (count: number) => void;
+}
+
+/**
+ * Creates the set of SSE streams behind `GET /events`. A client that goes
+ * away is dropped; one keep-alive timer serves every client and runs only
+ * while there is one.
+ *
+ * @example
+ * const hub = createSseHub();
+ * // in the request handler: hub.open(req, res, { event: 'snapshot', data: board.snapshot() });
+ * hub.broadcast('update', { now: Date.now() });
+ * // Each client receives: event: update / data: {"now":...}
+ */
+export function createSseHub(options: SseHubOptions = {}): SseHub {
+  const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const retryMs = options.retryMs ?? 2000;
+  const clients = new Set<ServerResponse>();
+  let keepAlive: NodeJS.Timeout | undefined;
+
+  const changed = () => {
+    if (clients.size > 0 && keepAlive === undefined) {
+      keepAlive = setInterval(() => {
+        for (const res of clients) res.write(': keep-alive\n\n');
+      }, keepAliveMs);
+    } else if (clients.size === 0 && keepAlive !== undefined) {
+      clearInterval(keepAlive);
+      keepAlive = undefined;
+    }
+    options.onClients?.(clients.size);
+  };
+  const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+  return {
+    get size() {
+      return clients.size;
+    },
+    open(req, res, first) {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        // nginx buffers responses unless told not to
+        'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
+      });
+      res.write(`retry: ${retryMs}\n${frame(first.event, first.data)}`);
+      clients.add(res);
+      const drop = () => {
+        if (clients.delete(res)) changed();
+      };
+      req.socket.setNoDelay(true);
+      res.on('close', drop);
+      res.on('error', drop);
+      changed();
+    },
+    broadcast(event, data) {
+      if (clients.size === 0) return;
+      const text = frame(event, data);
+      for (const res of clients) res.write(text);
+    },
+    closeAll() {
+      const open = [...clients];
+      clients.clear();
+      for (const res of open) res.end();
+      changed();
+    },
+  };
+}

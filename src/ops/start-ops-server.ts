@@ -1,0 +1,243 @@
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
+import { type Observable, Subject, Subscription, auditTime } from 'rxjs';
+import { type Logger, silentLogger } from '../log.js';
+import { assessHealth } from './assess-health.js';
+import { createOpsMetrics } from './ops-metrics.js';
+import type { OpsSources } from './ops-sources.js';
+import { parseListenAddress } from './parse-listen-address.js';
+import { createSseHub } from './sse-hub.js';
+import { createStatusBoard } from './status-board.js';
+import { STATUS_PAGE_HTML } from './status-page-html.js';
+import { STATUS_PAGE_SCRIPT } from './status-page-script.js';
+
+/** Options of {@link startOpsServer}. */
+export interface OpsServerOptions {
+  /** Where the server logs (listening address, exposure warning, failed requests). Default: nothing is logged. */
+  readonly logger?: Logger;
+  /** The clock for health and ages. Default `Date.now`. */
+  readonly now?: () => number;
+  /** How long after start a feed still on its first connection counts as `starting`, not down (ms). Default 10000. */
+  readonly startupGraceMs?: number;
+  /** Where the metrics are registered. Default: a new registry per server (never prom-client's global one). */
+  readonly registry?: Registry;
+  /** Status page pushes are at most this frequent (ms). Default 250. */
+  readonly pushEveryMs?: number;
+  /** SSE keep-alive comment period (ms). Default 15000. */
+  readonly keepAliveMs?: number;
+  /** How long a browser waits before reconnecting its event stream (ms). Default 2000. */
+  readonly sseRetryMs?: number;
+}
+
+/** A running HTTP surface. */
+export interface OpsServer {
+  /** `http://127.0.0.1:PORT`: the bound address, with the real port when 0 was asked. */
+  readonly url: string;
+  /** The registry `/metrics` serves. */
+  readonly registry: Registry;
+  /** Ends the event streams, stops listening, closes every connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+const PATHS = ['/', '/status.js', '/healthz', '/metrics', '/events'];
+const COMMON_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
+const PAGE_HEADERS = {
+  ...COMMON_HEADERS,
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+};
+
+/**
+ * Starts the optional HTTP surface: `GET /healthz`, `GET /metrics`, the live
+ * status page `GET /` (+ `/status.js`) and its event stream `GET /events`.
+ *
+ * 1. Subscribes to every source at once (they are hot: no socket is opened),
+ *    so metrics and state are complete from the start.
+ * 2. `/healthz`: 200 `{ status: 'ok' | 'starting', feeds, reasons: [] }` when
+ *    every enabled feed is live, or still on its first connection within
+ *    `startupGraceMs` of start; else 503 `{ status: 'down', reasons }`.
+ * 3. `/metrics`: Prometheus text from a per-server registry (see `createOpsMetrics`).
+ * 4. `/events`: Server-Sent Events; a `snapshot` on every (re)connect, then
+ *    `update`s with what changed, at most every `pushEveryMs`.
+ * 5. Unknown paths get 404, other methods than GET/HEAD 405, bad requests 400; never a crash.
+ * 6. Binds where asked; a non-loopback address is logged at WARN, because the
+ *    surface has no authentication.
+ *
+ * @param listen `host:port` (`127.0.0.1:9464`); a bare `9464` or `:9464` binds to 127.0.0.1; port 0 picks a free one.
+ * @returns the running server, once it listens; rejects when it cannot (address in use...).
+ *
+ * @example
+ * const server = await startOpsServer('127.0.0.1:0', { feeds, feedEvents$, symbols$, alerts$ });
+ * console.log((await fetch(`${server.url}/healthz`)).status);
+ * // Logs: 200
+ * await server.close();
+ */
+export async function startOpsServer(listen: string, sources: OpsSources, options: OpsServerOptions = {}): Promise<OpsServer> {
+  const address = parseListenAddress(listen);
+  if (typeof address === 'string') throw new Error(`http.listen: ${address}`);
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
+  const startupGraceMs = options.startupGraceMs ?? 10_000;
+  const registry = options.registry ?? new Registry();
+
+  const metrics = createOpsMetrics(registry);
+  const changes$ = new Subject<void>();
+  const board = createStatusBoard(sources.feeds, now, () => changes$.next());
+  const startedAt = now();
+  const hub = createSseHub({
+    ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
+    ...(options.sseRetryMs === undefined ? {} : { retryMs: options.sseRetryMs }),
+    onClients: (count) => metrics.statusPageClients(count),
+  });
+  const enabled = new Set(sources.feeds.map((feed) => feed.exchange));
+
+  const health = () =>
+    assessHealth(board.feeds().filter((feed) => enabled.has(feed.exchange)), now(), startedAt, startupGraceMs);
+
+  const subscription = new Subscription();
+  // A failing source or a throwing handler is logged; it must not take the server down.
+  const watch = <T>(name: string, source$: Observable<T> | undefined, next: (value: T) => void) => {
+    if (source$ === undefined) return;
+    subscription.add(
+      source$.subscribe({
+        next: (value) => {
+          try {
+            next(value);
+          } catch (error) {
+            logger.error(`ops ${name}: ${(error as Error).message}`);
+          }
+        },
+        error: (error: unknown) => logger.error(`ops: ${name} failed: ${(error as Error).message}`),
+      }),
+    );
+  };
+  watch('symbols$', sources.symbols$, (view) => {
+    metrics.tick(view, view.receivedAt ?? now());
+    board.symbol(view);
+  });
+  watch('feedEvents$', sources.feedEvents$, (event) => {
+    metrics.feedEvent(event);
+    board.feedEvent(event);
+  });
+  watch('alerts$', sources.alerts$, (alert) => {
+    metrics.alert(alert);
+    board.alert(alert);
+  });
+  watch('silences$', sources.silences$, (silence) => {
+    metrics.silence(silence);
+    board.silence(silence);
+  });
+  watch('emailEvents$', sources.emailEvents$, (event) => metrics.email(event));
+  watch('latencyMs$', sources.latencyMs$, (ms) => metrics.latency(ms));
+  watch('heartbeats$', sources.heartbeats$, (result) => metrics.heartbeat(result));
+  // Ticks come by the hundred per second; browsers get the latest state per key, a few times a second.
+  const pushUpdate = () => {
+    const update = board.takeUpdate();
+    if (update !== undefined) hub.broadcast('update', update);
+  };
+  subscription.add(changes$.pipe(auditTime(options.pushEveryMs ?? 250)).subscribe(pushUpdate));
+
+  const send = (res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = COMMON_HEADERS) => {
+    res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(body) }).end(body);
+  };
+  const sendJson = (res: ServerResponse, status: number, value: unknown) =>
+    send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value, null, 2)}\n`);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      send(res, 400, 'text/plain; charset=utf-8', 'bad request\n');
+      return;
+    }
+    if (!PATHS.includes(path)) {
+      send(res, 404, 'text/plain; charset=utf-8', `not found; try ${PATHS.join(' ')}\n`);
+      return;
+    }
+    const allowed = path === '/events' ? ['GET'] : ['GET', 'HEAD'];
+    if (!allowed.includes(req.method ?? '')) {
+      send(res, 405, 'text/plain; charset=utf-8', `method not allowed; use ${allowed.join(' or ')}\n`, {
+        ...COMMON_HEADERS, allow: allowed.join(', '),
+      });
+      return;
+    }
+    switch (path) {
+      case '/':
+        send(res, 200, 'text/html; charset=utf-8', STATUS_PAGE_HTML, PAGE_HEADERS);
+        return;
+      case '/status.js':
+        send(res, 200, 'text/javascript; charset=utf-8', STATUS_PAGE_SCRIPT);
+        return;
+      case '/healthz': {
+        const { httpStatus, ...report } = health();
+        sendJson(res, httpStatus, report);
+        return;
+      }
+      case '/metrics':
+        send(res, 200, registry.contentType, await registry.metrics());
+        return;
+      case '/events':
+        // Pending changes go to the clients already there first: the newcomer's snapshot
+        // includes them, and must not see a new alert twice.
+        pushUpdate();
+        hub.open(req, res, { event: 'snapshot', data: board.snapshot() });
+        return;
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      logger.error(`GET ${req.url}: ${(error as Error).message}`);
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
+      else res.destroy();
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(address.port, address.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    subscription.unsubscribe();
+    throw new Error(`cannot listen on ${listen}: ${(error as Error).message}`);
+  }
+  server.on('error', (error) => logger.error(`http server: ${error.message}`));
+
+  const bound = server.address() as AddressInfo;
+  const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  const url = `http://${host}:${bound.port}`;
+  if (address.loopback) {
+    logger.info(`status page on ${url}/ (also /healthz, /metrics)`);
+  } else {
+    logger.warn(
+      `status page, /healthz and /metrics listen on ${url}, beyond this machine: anyone who can reach it sees the feeds, symbols, prices and alerts (no authentication)`,
+    );
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    registry,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        subscription.unsubscribe();
+        hub.closeAll();
+        server.close(() => resolve());
+        // Keep-alive and half-open connections would hold close() for minutes.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
