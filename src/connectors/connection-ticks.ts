@@ -95,17 +95,18 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
       let socket: SocketControl | undefined;
       let firstFrameAt: number | undefined;
 
-      const frameArrived = () => {
+      /** Marks a frame's arrival; `true` for the connection's first frame. */
+      const frameArrived = (): boolean => {
         const now = scheduler.now();
-        if (firstFrameAt === undefined) {
-          firstFrameAt = now;
-          wentLive();
-          tracker.setState(index, 'live');
-          if (generation === 0) logger.info(`${label}live (${active.length} ${active.length === 1 ? 'stream' : 'streams'})`);
-          else logger.info(`${label}new connection live: closing the old one`);
-        } else if (now - firstFrameAt >= HEALTHY_AFTER_MS) {
-          failures = 0;
+        if (firstFrameAt !== undefined) {
+          if (now - firstFrameAt >= HEALTHY_AFTER_MS) failures = 0;
+          return false;
         }
+        firstFrameAt = now;
+        tracker.setState(index, 'live');
+        if (generation === 0) logger.info(`${label}live (${active.length} ${active.length === 1 ? 'stream' : 'streams'})`);
+        else logger.info(`${label}new connection live: closing the old one`);
+        return true;
       };
 
       const onEvent = (event: SocketEvent): ObservableInput<Tick> => {
@@ -127,28 +128,35 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
           case 'pong':
             return EMPTY; // liveness only: the watchdog has seen them
           case 'binary':
-            frameArrived();
+            if (frameArrived()) wentLive();
             setup.reportRejection(rejectFrame('binary', `<${event.bytes} bytes>`));
             return EMPTY;
           case 'text': {
-            frameArrived();
-            const result = connector.parse(event.text, scheduler.now(), setup.natives);
-            if (isRejection(result)) {
-              setup.reportRejection(result);
-              return EMPTY;
-            }
-            if (result.length === 0) {
-              onControl(connector.control?.(event.text), socket, handOver);
-              return EMPTY;
-            }
-            const ticks: Tick[] = [];
-            for (const tick of result) {
-              const accepted = tracker.accept(index, tick);
-              if (accepted) ticks.push(accepted);
-            }
+            const first = frameArrived();
+            const ticks = ticksOf(event.text);
+            // Only now may a predecessor close: its overlap de-duplicates this first frame too.
+            if (first) wentLive();
             return ticks;
           }
         }
+      };
+
+      const ticksOf = (frame: string): Tick[] => {
+        const result = connector.parse(frame, scheduler.now(), setup.natives);
+        if (isRejection(result)) {
+          setup.reportRejection(result);
+          return [];
+        }
+        if (result.length === 0) {
+          onControl(connector.control?.(frame), socket, handOver);
+          return [];
+        }
+        const ticks: Tick[] = [];
+        for (const tick of result) {
+          const accepted = tracker.accept(index, tick);
+          if (accepted) ticks.push(accepted);
+        }
+        return ticks;
       };
 
       const keepalive$ = interval(pingMs, scheduler).pipe(
@@ -211,7 +219,7 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
         const delay = backoffDelay(failures, backoff, setup.random);
         failures += 1;
         tracker.setState(index, 'backoff', reason);
-        logger.info(`${label}reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${failures})`);
+        logger.info(`${label}reconnecting in ${Math.round(delay) / 1000} s (attempt ${failures})`);
         return timer(delay, scheduler).pipe(tap(() => tracker.reconnecting()));
       },
     }),
