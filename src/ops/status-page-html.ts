@@ -10,6 +10,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>crypto-supervisor</title>
+<link rel="icon" href="data:,">
 <style>
   :root {
     --bg: #0d1117; --panel: #161b22; --panel-2: #1c232c; --line: #2a3340; --text: #dde3ea; --muted: #8b97a6;

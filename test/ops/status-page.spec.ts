@@ -1,0 +1,152 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { Subject } from 'rxjs';
+import type { Alert, FeedAlert, PriceAlert } from '../../src/domain/alert.js';
+import type { FeedEvent, FeedState } from '../../src/domain/feed-status.js';
+import type { SilenceView, SymbolView } from '../../src/ops/ops-sources.js';
+import { type OpsServer, startOpsServer } from '../../src/ops/start-ops-server.js';
+import { launchChromium } from '../helpers/browser.js';
+
+const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
+
+/** Retries `check` until it stops throwing, for at most `timeoutMs`. */
+async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+const status = (exchange: string, state: FeedState, reconnects = 0, reason?: string): FeedEvent => ({
+  type: 'status', status: { exchange, state, since: Date.now(), reconnects, ...(reason ? { reason } : {}) },
+});
+const btc = (price: number, change24h: number): SymbolView => ({
+  exchange: 'binance', symbol: 'BTC/USDT', price, ts: Date.now(), receivedAt: Date.now(),
+  change24h, changeShort: 0.004, coverage24h: 1, coverageShort: 0.5,
+});
+
+describe('status page in headless Chromium', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let page: Page;
+  let server: OpsServer | undefined;
+  const sources = () => ({
+    feeds: [
+      { exchange: 'binance', symbols: ['BTC/USDT', 'ETH/USDT'] },
+      { exchange: 'kraken', symbols: ['BTC/USD'] },
+    ],
+    feedEvents$: new Subject<FeedEvent>(),
+    symbols$: new Subject<SymbolView>(),
+    alerts$: new Subject<Alert>(),
+    silences$: new Subject<SilenceView>(),
+  });
+  let feeds: ReturnType<typeof sources>;
+
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    feeds = sources();
+    server = await startOpsServer('127.0.0.1:0', feeds, { pushEveryMs: 50, sseRetryMs: 200 });
+    page = await browser.newPage({ viewport: { width: 1200, height: 820 } });
+  });
+  afterEach(async () => {
+    await page?.close();
+    await server?.close();
+  });
+
+  const text = (selector: string) => page.locator(selector).textContent();
+  const attribute = (selector: string, name: string) => page.locator(selector).getAttribute(name);
+  const btcPrice = 'tr[data-key="binance BTC/USDT"] td.price';
+
+  it('shows prices, alerts and feed lights live, and stays correct across reconnects', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    feeds.feedEvents$.next(status('binance', 'live'));
+    feeds.feedEvents$.next(status('kraken', 'live'));
+    feeds.symbols$.next(btc(67_000, 0.01));
+    await page.goto(`${server!.url}/`);
+
+    await eventually(async () => expect(await text(btcPrice)).to.equal('67,000.00'));
+    expect(await text('tr[data-key="binance BTC/USDT"] td.change24h')).to.equal('+1.00 %');
+    expect(await text('tr[data-key="binance BTC/USDT"] td.coverage')).to.equal('100 % / 50 %');
+    expect(await text('tr[data-key="binance ETH/USDT"] td.age')).to.equal('no tick yet');
+    expect(await attribute('[data-feed="binance"] .light', 'data-color')).to.equal('green');
+    expect(await text('#overall')).to.equal('all feeds live');
+
+    // the loopback exchange moves BTC/USDT
+    feeds.symbols$.next(btc(68_123.45, 0.0523));
+    await eventually(async () => expect(await text(btcPrice)).to.equal('68,123.45'));
+    expect(await text('tr[data-key="binance BTC/USDT"] td.change24h')).to.equal('+5.23 %');
+
+    // a new alert appears
+    const alert: PriceAlert = {
+      kind: 'price', ts: Date.now(), exchange: 'binance', symbol: 'BTC/USDT', rule: 'pct_24h', direction: 'up',
+      change: 0.0523, price: 68_123.45, reference: 64_738, windowMs: 86_400_000, level: 1, coverage: 1,
+    };
+    feeds.alerts$.next(alert);
+    await eventually(async () => expect(await page.locator('#alerts li').count()).to.equal(1));
+    expect(await text('#alerts li[data-rule="pct_24h"] .what')).to.equal('binance BTC/USDT +5.23 % in 24 h at 68,123.45, from 64,738.00');
+
+    // the exchange is killed: the light turns red
+    feeds.feedEvents$.next(status('kraken', 'backoff', 1, 'server closed 1006'));
+    await eventually(async () => expect(await attribute('[data-feed="kraken"] .light', 'data-color')).to.equal('red'));
+    expect(await text('[data-feed="kraken"] .reason')).to.equal('server closed 1006');
+    expect(await text('[data-feed="kraken"] .reconnects')).to.match(/^1 reconnect · 0 ticks/);
+    expect(await text('#overall')).to.equal('1 feed down');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'status-page.png'), fullPage: true });
+
+    // the browser drops its stream; things happen meanwhile; it reconnects and is right again
+    await page.evaluate('window.statusPage.disconnect()');
+    const down: FeedAlert = {
+      kind: 'feed', rule: 'feed_down', exchange: 'kraken', ts: Date.now(), downSince: Date.now() - 120_000, blindMs: 120_000, reason: 'backoff',
+    };
+    feeds.alerts$.next(down);
+    feeds.symbols$.next(btc(69_000, 0.07));
+    feeds.silences$.next({ type: 'silent', exchange: 'binance', symbol: 'ETH/USDT', silentSinceTs: Date.now() - 600_000, ts: Date.now() });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // several push periods
+    expect(await text(btcPrice), 'a disconnected page cannot know').to.equal('68,123.45');
+    await page.evaluate('window.statusPage.connect()');
+    await eventually(async () => expect(await text(btcPrice)).to.equal('69,000.00'));
+    expect(await page.locator('#alerts li').count()).to.equal(2);
+    expect(await attribute('#alerts li:first-child', 'data-rule')).to.equal('feed_down');
+    expect(await text('[data-feed="kraken"] .blind')).to.match(/^blind for 2 min/);
+    expect(await text('tr[data-key="binance ETH/USDT"] td.age .tag')).to.match(/^silent 10 min/);
+
+    // the service restarts on the same port: the browser's EventSource reconnects by itself
+    const { port } = new URL(server!.url);
+    await server!.close();
+    feeds = sources();
+    server = await startOpsServer(`127.0.0.1:${port}`, feeds, { pushEveryMs: 50, sseRetryMs: 200 });
+    feeds.feedEvents$.next(status('binance', 'live'));
+    feeds.feedEvents$.next(status('kraken', 'live', 2));
+    await eventually(async () => expect(await page.locator('#alerts li').count()).to.equal(0));
+    feeds.symbols$.next(btc(70_500.5, 0.09));
+    await eventually(async () => expect(await text(btcPrice)).to.equal('70,500.50'));
+    expect(await attribute('[data-feed="kraken"] .light', 'data-color')).to.equal('green');
+    expect(await attribute('#connection', 'data-state')).to.equal('open');
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('escapes what it shows: a hostile reason is text, not markup', async () => {
+    feeds.feedEvents$.next(status('kraken', 'backoff', 1, '<img src=x onerror="document.title=1">'));
+    await page.goto(`${server!.url}/`);
+    await eventually(async () => expect(await text('[data-feed="kraken"] .reason')).to.equal('<img src=x onerror="document.title=1">'));
+    expect(await page.locator('[data-feed="kraken"] img').count()).to.equal(0);
+  });
+});
