@@ -189,7 +189,7 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
     document.querySelectorAll('#feeds .since').forEach(function (node) {
       var card = node.closest('.feed');
       var since = node.dataset.since;
-      node.textContent = since ? (card.dataset.state === 'live' ? 'live for ' : 'for ') + fmtDuration(now - Number(since)) +
+      node.textContent = since ? (card.dataset.state === 'live' ? 'live for ' : 'not live for ') + fmtDuration(now - Number(since)) +
         ' (since ' + fmtTime(Number(since)) + ')' : 'waiting for the first status';
     });
     document.querySelectorAll('#feeds .blind').forEach(function (node) {

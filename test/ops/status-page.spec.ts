@@ -12,7 +12,7 @@ import { launchChromium } from '../helpers/browser.js';
 const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
 
 /** Retries `check` until it stops throwing, for at most `timeoutMs`. */
-async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+async function eventually(check: () => Promise<unknown>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
