@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { FeedAlert } from '../../src/domain/alert.js';
 import type { FeedState, FeedStatus } from '../../src/domain/feed-status.js';
@@ -43,6 +44,14 @@ describe('feedDownAlerts', () => {
       };
       expectObservable(source.pipe(feedDownAlerts(AFTER)), sub).toBe(expected, values);
       expectSubscriptions(source.subscriptions).toBe(sub);
+    });
+  });
+
+  it('matches its @example: down 120000 ms after the backoff, recovered at 150000', () => {
+    testScheduler.run(({ hot, expectObservable }) => {
+      const source = hot('  b 149999ms l', statuses);
+      const rules = source.pipe(feedDownAlerts(120_000), map((a) => `${a.rule} ${a.blindMs}`));
+      expectObservable(rules).toBe('120000ms d 29999ms u', { d: 'feed_down 120000', u: 'feed_recovered 150000' });
     });
   });
 

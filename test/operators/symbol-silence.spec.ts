@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { FeedState } from '../../src/domain/feed-status.js';
 import { type SymbolActivity, type SymbolSilence, silentSymbols } from '../../src/operators/symbol-silence.js';
@@ -42,6 +43,17 @@ describe('silentSymbols', () => {
       const sub = '         ^ 299ms !';
       const expected = '    100ms e';
       expectObservable(source.pipe(silentSymbols(AFTER, feeds)), sub).toBe(expected, { e: silent('ETH/USDT', 0, 100) });
+    });
+  });
+
+  it('matches its @example: ETH/USDT never ticks, reported at 600000', () => {
+    testScheduler.run(({ hot, expectObservable }) => {
+      const source = hot('  l', activity);
+      const silences = source.pipe(
+        silentSymbols(600_000, [{ exchange: 'binance', symbols: ['ETH/USDT'] }]),
+        map((s) => `${s.type} ${s.symbol} ${s.ts}`),
+      );
+      expectObservable(silences, '^ 999999ms !').toBe('600000ms s', { s: 'silent ETH/USDT 600000' });
     });
   });
 
