@@ -36,7 +36,8 @@ export class FakeExchangeServer {
   private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
   private url_ = '';
 
-  protected constructor(private readonly http: Server = createServer()) {}
+  // 1024 Binance streams in one URL exceed Node's default 16 KiB header limit.
+  protected constructor(private readonly http: Server = createServer({ maxHeaderSize: 256 * 1024 })) {}
 
   /** Starts a server on 127.0.0.1 with an ephemeral port. */
   static async start(): Promise<FakeExchangeServer> {
