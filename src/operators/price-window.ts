@@ -4,6 +4,45 @@ const MAX_GAPS = 64;
 /** The ring of written buckets is indexed with 16-bit positions. */
 const MAX_BUCKETS = 65_536;
 
+// The window's numbers live in one Float64Array, `data`: first the scalars below,
+// then the ring of entries. With a thousand symbols the windows do not fit in any
+// cache, and one array instead of many boxed number fields costs fewer misses per tick.
+const MIN = 0;
+const MIN_TS = 1;
+const MAX = 2;
+const MAX_TS = 3;
+const OLDEST = 4;
+const OLDEST_TS = 5;
+const COVERAGE = 6;
+const START = 7;
+const LATEST_TS = 8;
+const BUCKET_MS = 9;
+const FIRST_TS = 10;
+const FIRST_PRICE = 11;
+const LAST_PRICE = 12;
+const HELD_PRICE = 13; // the newest entry that left the window: its last price held at the window's start
+const HELD_TS = 14;
+const NEWEST_BUCKET = 15;
+const OLDEST_BUCKET = 16; // bucket of the entry at `head`: lets `expire` return without touching the ring
+const GAPS_TOTAL = 17;
+const SCALARS = 18;
+
+// Fields of one entry (a bucket that saw a price), at SCALARS + position x ENTRY.
+// An entry's bucket is derived from its last time, which always lies inside it.
+const E_MIN = 0;
+const E_MIN_TS = 1;
+const E_MAX = 2;
+const E_MAX_TS = 3;
+const E_LAST = 4;
+const E_LAST_TS = 5;
+const ENTRY = 6;
+
+// Fields of one blind interval (from, to], with the price that ended it, in `gaps`.
+const GAP_FROM = 0;
+const GAP_TO = 1;
+const GAP_PRICE = 2;
+const GAP = 3;
+
 /**
  * A sliding time window over one (exchange, symbol)'s prices: a time-bucketed
  * ring buffer of fixed size, so memory is O(buckets) whatever the tick rate or
@@ -24,11 +63,11 @@ const MAX_BUCKETS = 65_536;
  *    newest time: the ring never moves backwards.
  *
  * Storage: one entry per bucket that saw a price (its min, max and last price
- * with their times) in a ring of `buckets` entries held in `Float64Array`s, two
- * monotonic queues of entry positions for the sliding min and max, and up to 64
- * blind intervals. Buckets a held price ran through are not written one by one:
- * the held price is added to the next written bucket instead, which keeps a
- * long quiet spell O(1). About 52 bytes per bucket: ~53 KiB for 1000 buckets.
+ * with their times) in a ring of `buckets` entries, two monotonic queues of
+ * entry positions for the sliding min and max, and up to 64 blind intervals
+ * (allocated on the first). Buckets a held price ran through are not written
+ * one by one: the held price is added to the next written bucket instead, which
+ * keeps a long quiet spell O(1). 52 bytes per bucket: ~51 KiB for 1000 buckets.
  * A bucket's first price is not stored: the window's oldest price is the price
  * held at its start (the last price of the newest bucket before it) or, when the
  * start was blind, the price that ended the blind spell.
@@ -46,66 +85,27 @@ export class PriceWindow {
   readonly windowMs: number;
   /** Number of buckets the window is split into. */
   readonly buckets: number;
-  /** Width of one bucket, ms. */
-  readonly bucketMs: number;
 
-  /** Lowest price in the window after the last `add` (NaN before the first). */
-  min = Number.NaN;
-  /** When the lowest price was seen (the latest time, on a tie). */
-  minTs = Number.NaN;
-  /** Highest price in the window after the last `add`. */
-  max = Number.NaN;
-  /** When the highest price was seen (the latest time, on a tie). */
-  maxTs = Number.NaN;
-  /** Oldest price in the window: the price held at its start, else the first price seen in it. */
-  oldest = Number.NaN;
-  /** When the oldest price was seen. */
-  oldestTs = Number.NaN;
-  /** Fraction (0..1) of `[start, t]` for which we had a price. */
-  coverage = 0;
-  /** Start of the window after the last `add`, ms (bucket-aligned, within one bucket after `t - windowMs`). */
-  start = Number.NaN;
-  /** Time of the newest tick, ms (out-of-order ticks do not move it back). */
-  latestTs = Number.NaN;
-
-  // The ring of written buckets, oldest at `head`. An entry's bucket is derived
-  // from its `lastTs`, which always lies inside it.
-  private readonly entryMin: Float64Array;
-  private readonly entryMinTs: Float64Array;
-  private readonly entryMax: Float64Array;
-  private readonly entryMaxTs: Float64Array;
-  private readonly entryLast: Float64Array;
-  private readonly entryLastTs: Float64Array;
+  private readonly data: Float64Array;
+  // Ring of entries: `size` entries from position `head`.
   private head = 0;
   private size = 0;
-  private newestBucket = Number.NEGATIVE_INFINITY;
-
-  // Monotonic queues of entry positions: entry minima increasing, maxima decreasing.
-  private readonly lows: Uint16Array;
+  // Two monotonic queues of entry positions in one array: the minima queue
+  // (increasing) in [0, buckets), the maxima queue (decreasing) in [buckets, 2 x buckets).
+  private readonly queues: Uint16Array;
   private lowsHead = 0;
   private lowsSize = 0;
-  private readonly highs: Uint16Array;
   private highsHead = 0;
   private highsSize = 0;
-
-  // Blind intervals (from, to] with the price that ended each, oldest first.
-  private readonly gapFrom = new Float64Array(MAX_GAPS);
-  private readonly gapTo = new Float64Array(MAX_GAPS);
-  private readonly gapPrice = new Float64Array(MAX_GAPS);
+  // Blind intervals, oldest first.
+  private gaps: Float64Array | undefined;
   private gapsHead = 0;
   private gapsSize = 0;
-  private gapsTotal = 0;
-
-  private firstTs = Number.NaN;
-  private firstPrice = Number.NaN;
-  private lastPrice = Number.NaN;
-  // The newest bucket that left the window: its last price held at the window's start.
-  private heldPrice = Number.NaN;
-  private heldTs = Number.NaN;
 
   /**
    * @param windowMs length of the window, ms (> 0)
    * @param buckets how many buckets to split it into, 2..65536 (default 1000)
+   * @throws RangeError for any other window length or bucket count
    */
   constructor(windowMs: number, buckets = 1000) {
     if (!(windowMs > 0) || !Number.isFinite(windowMs)) {
@@ -116,15 +116,56 @@ export class PriceWindow {
     }
     this.windowMs = windowMs;
     this.buckets = buckets;
-    this.bucketMs = windowMs / buckets;
-    this.entryMin = new Float64Array(buckets);
-    this.entryMinTs = new Float64Array(buckets);
-    this.entryMax = new Float64Array(buckets);
-    this.entryMaxTs = new Float64Array(buckets);
-    this.entryLast = new Float64Array(buckets);
-    this.entryLastTs = new Float64Array(buckets);
-    this.lows = new Uint16Array(buckets);
-    this.highs = new Uint16Array(buckets);
+    this.data = new Float64Array(SCALARS + buckets * ENTRY);
+    this.queues = new Uint16Array(buckets * 2);
+    const d = this.data;
+    d.fill(Number.NaN, 0, SCALARS);
+    d[COVERAGE] = 0;
+    d[BUCKET_MS] = windowMs / buckets;
+    d[NEWEST_BUCKET] = Number.NEGATIVE_INFINITY;
+    d[OLDEST_BUCKET] = Number.POSITIVE_INFINITY;
+    d[GAPS_TOTAL] = 0;
+  }
+
+  /** Width of one bucket, ms. */
+  get bucketMs(): number {
+    return this.data[BUCKET_MS]!;
+  }
+  /** Lowest price in the window after the last `add` (NaN before the first). */
+  get min(): number {
+    return this.data[MIN]!;
+  }
+  /** When the lowest price was seen (the latest time, on a tie). */
+  get minTs(): number {
+    return this.data[MIN_TS]!;
+  }
+  /** Highest price in the window after the last `add`. */
+  get max(): number {
+    return this.data[MAX]!;
+  }
+  /** When the highest price was seen (the latest time, on a tie). */
+  get maxTs(): number {
+    return this.data[MAX_TS]!;
+  }
+  /** Oldest price in the window: the price held at its start, else the first price seen in it. */
+  get oldest(): number {
+    return this.data[OLDEST]!;
+  }
+  /** When the oldest price was seen. */
+  get oldestTs(): number {
+    return this.data[OLDEST_TS]!;
+  }
+  /** Fraction (0..1) of `[start, t]` for which we had a price. */
+  get coverage(): number {
+    return this.data[COVERAGE]!;
+  }
+  /** Start of the window after the last `add`, ms (bucket-aligned, within one bucket after `t - windowMs`). */
+  get start(): number {
+    return this.data[START]!;
+  }
+  /** Time of the newest tick, ms (out-of-order ticks do not move it back). */
+  get latestTs(): number {
+    return this.data[LATEST_TS]!;
   }
 
   /**
@@ -135,192 +176,226 @@ export class PriceWindow {
    * @param blindFrom when set, nothing could be seen from this time until `ts`
    */
   add(price: number, ts: number, blindFrom?: number): void {
-    if (Number.isNaN(this.latestTs)) {
-      this.firstTs = ts;
-      this.firstPrice = price;
-      this.latestTs = ts;
-      this.lastPrice = price;
-      this.newestBucket = this.bucketOf(ts);
+    const d = this.data;
+    const latest = d[LATEST_TS]!;
+    if (Number.isNaN(latest)) {
+      d[FIRST_TS] = ts;
+      d[FIRST_PRICE] = price;
+      d[LATEST_TS] = ts;
+      d[LAST_PRICE] = price;
+      d[NEWEST_BUCKET] = this.bucketOf(ts);
       this.push(price, ts, price, ts);
       this.measure(ts);
       return;
     }
-    const now = ts < this.latestTs ? this.latestTs : ts;
+    const now = ts < latest ? latest : ts;
     const bucket = this.bucketOf(now);
     const windowStart = bucket - this.buckets + 1;
-    this.expire(windowStart);
+    // Still in the newest bucket: the window has not moved, nothing can expire.
+    if (bucket !== d[NEWEST_BUCKET]) this.expire(windowStart);
 
     // The old price held from the previous tick until `from`; after that we were blind.
     let from = now;
-    if (blindFrom !== undefined && blindFrom < now) from = blindFrom < this.latestTs ? this.latestTs : blindFrom;
+    if (blindFrom !== undefined && blindFrom < now) from = blindFrom < latest ? latest : blindFrom;
     const blind = from < now;
+    const held = d[LAST_PRICE]!;
     if (blind) {
       const fromBucket = this.bucketOf(from);
-      if (fromBucket > this.newestBucket && fromBucket >= windowStart) {
+      if (fromBucket > d[NEWEST_BUCKET]! && fromBucket >= windowStart) {
         // The held price was still seen in this bucket, up to `from`.
-        this.newestBucket = fromBucket;
-        this.push(this.lastPrice, this.latestTs, this.lastPrice, from);
+        d[NEWEST_BUCKET] = fromBucket;
+        this.push(held, latest, held, from);
       }
       this.addGap(from, now, price);
     }
-    if (bucket > this.newestBucket) {
-      this.newestBucket = bucket;
+    if (bucket > d[NEWEST_BUCKET]!) {
+      d[NEWEST_BUCKET] = bucket;
       // A new bucket starts with the held price, unless its start was blind.
       if (blind) this.push(price, now, price, now);
-      else this.push(this.lastPrice, this.latestTs, price, now);
+      else this.push(held, latest, price, now);
     }
     this.observe(price, now);
-    this.latestTs = now;
-    this.lastPrice = price;
+    d[LATEST_TS] = now;
+    d[LAST_PRICE] = price;
     this.measure(now);
   }
 
   /** The grid bucket a time falls in. */
   private bucketOf(ts: number): number {
-    return Math.floor(ts / this.bucketMs);
+    return Math.floor(ts / this.data[BUCKET_MS]!);
+  }
+
+  /** Position `offset` places after `from` in a ring of `buckets` slots. */
+  private wrap(from: number, offset: number): number {
+    const at = from + offset;
+    return at >= this.buckets ? at - this.buckets : at;
+  }
+
+  /** Index in `data` of the entry at ring position `at`. */
+  private static entry(at: number): number {
+    return SCALARS + at * ENTRY;
   }
 
   /** Appends an entry for a new bucket holding `price` (seen at `priceTs`), last seen at `lastTs`. */
   private push(price: number, priceTs: number, last: number, lastTs: number): void {
-    const at = (this.head + this.size) % this.buckets;
+    const d = this.data;
+    const at = this.wrap(this.head, this.size);
+    if (this.size === 0) d[OLDEST_BUCKET] = this.bucketOf(lastTs);
     this.size += 1;
-    this.entryMin[at] = price;
-    this.entryMinTs[at] = priceTs;
-    this.entryMax[at] = price;
-    this.entryMaxTs[at] = priceTs;
-    this.entryLast[at] = last;
-    this.entryLastTs[at] = lastTs;
+    const i = PriceWindow.entry(at);
+    d[i + E_MIN] = price;
+    d[i + E_MIN_TS] = priceTs;
+    d[i + E_MAX] = price;
+    d[i + E_MAX_TS] = priceTs;
+    d[i + E_LAST] = last;
+    d[i + E_LAST_TS] = lastTs;
     this.enqueueLow(at);
     this.enqueueHigh(at);
   }
 
   /** Adds a tick to the newest entry. */
   private observe(price: number, ts: number): void {
-    const at = (this.head + this.size - 1) % this.buckets;
-    this.entryLast[at] = price;
-    this.entryLastTs[at] = ts;
-    if (price <= this.entryMin[at]!) {
-      const lower = price < this.entryMin[at]!;
-      this.entryMin[at] = price;
-      this.entryMinTs[at] = ts;
-      if (lower) this.enqueueLow(at);
+    const d = this.data;
+    const at = this.wrap(this.head, this.size - 1);
+    const i = PriceWindow.entry(at);
+    d[i + E_LAST] = price;
+    d[i + E_LAST_TS] = ts;
+    const min = d[i + E_MIN]!;
+    if (price <= min) {
+      d[i + E_MIN] = price;
+      d[i + E_MIN_TS] = ts;
+      if (price < min) this.enqueueLow(at);
     }
-    if (price >= this.entryMax[at]!) {
-      const higher = price > this.entryMax[at]!;
-      this.entryMax[at] = price;
-      this.entryMaxTs[at] = ts;
-      if (higher) this.enqueueHigh(at);
+    const max = d[i + E_MAX]!;
+    if (price >= max) {
+      d[i + E_MAX] = price;
+      d[i + E_MAX_TS] = ts;
+      if (price > max) this.enqueueHigh(at);
     }
   }
 
   /** Puts the newest entry at the back of the minima queue, dropping entries it undercuts. */
   private enqueueLow(at: number): void {
-    const n = this.buckets;
-    const value = this.entryMin[at]!;
+    const q = this.queues;
+    const d = this.data;
+    const value = d[PriceWindow.entry(at) + E_MIN]!;
     while (this.lowsSize > 0) {
-      const back = this.lows[(this.lowsHead + this.lowsSize - 1) % n]!;
-      if (back !== at && this.entryMin[back]! < value) break;
+      const back = q[this.wrap(this.lowsHead, this.lowsSize - 1)]!;
+      if (back !== at && d[PriceWindow.entry(back) + E_MIN]! < value) break;
       this.lowsSize -= 1;
     }
-    this.lows[(this.lowsHead + this.lowsSize) % n] = at;
+    q[this.wrap(this.lowsHead, this.lowsSize)] = at;
     this.lowsSize += 1;
   }
 
   /** Puts the newest entry at the back of the maxima queue, dropping entries it tops. */
   private enqueueHigh(at: number): void {
+    const q = this.queues;
+    const d = this.data;
     const n = this.buckets;
-    const value = this.entryMax[at]!;
+    const value = d[PriceWindow.entry(at) + E_MAX]!;
     while (this.highsSize > 0) {
-      const back = this.highs[(this.highsHead + this.highsSize - 1) % n]!;
-      if (back !== at && this.entryMax[back]! > value) break;
+      const back = q[n + this.wrap(this.highsHead, this.highsSize - 1)]!;
+      if (back !== at && d[PriceWindow.entry(back) + E_MAX]! > value) break;
       this.highsSize -= 1;
     }
-    this.highs[(this.highsHead + this.highsSize) % n] = at;
+    q[n + this.wrap(this.highsHead, this.highsSize)] = at;
     this.highsSize += 1;
   }
 
   /** Drops every entry of a bucket before `windowStart`, remembering the newest one's last price. */
   private expire(windowStart: number): void {
+    const d = this.data;
+    if (d[OLDEST_BUCKET]! >= windowStart) return;
+    const q = this.queues;
     const n = this.buckets;
-    while (this.lowsSize > 0 && this.bucketOf(this.entryLastTs[this.lows[this.lowsHead]!]!) < windowStart) {
-      this.lowsHead = (this.lowsHead + 1) % n;
+    while (this.lowsSize > 0 && this.bucketOf(d[PriceWindow.entry(q[this.lowsHead]!) + E_LAST_TS]!) < windowStart) {
+      this.lowsHead = this.wrap(this.lowsHead, 1);
       this.lowsSize -= 1;
     }
-    while (this.highsSize > 0 && this.bucketOf(this.entryLastTs[this.highs[this.highsHead]!]!) < windowStart) {
-      this.highsHead = (this.highsHead + 1) % n;
+    while (this.highsSize > 0 && this.bucketOf(d[PriceWindow.entry(q[n + this.highsHead]!) + E_LAST_TS]!) < windowStart) {
+      this.highsHead = this.wrap(this.highsHead, 1);
       this.highsSize -= 1;
     }
-    while (this.size > 0 && this.bucketOf(this.entryLastTs[this.head]!) < windowStart) {
-      this.heldPrice = this.entryLast[this.head]!;
-      this.heldTs = this.entryLastTs[this.head]!;
-      this.head = (this.head + 1) % n;
+    while (this.size > 0 && this.bucketOf(d[PriceWindow.entry(this.head) + E_LAST_TS]!) < windowStart) {
+      d[HELD_PRICE] = d[PriceWindow.entry(this.head) + E_LAST]!;
+      d[HELD_TS] = d[PriceWindow.entry(this.head) + E_LAST_TS]!;
+      this.head = this.wrap(this.head, 1);
       this.size -= 1;
     }
+    d[OLDEST_BUCKET] = this.size > 0 ? this.bucketOf(d[PriceWindow.entry(this.head) + E_LAST_TS]!) : Number.POSITIVE_INFINITY;
   }
 
   /** Records the blind interval `(from, to]`, ended by a tick at `price`. */
   private addGap(from: number, to: number, price: number): void {
-    if (this.gapsSize > 0) {
-      const back = (this.gapsHead + this.gapsSize - 1) % MAX_GAPS;
+    const g = (this.gaps ??= new Float64Array(MAX_GAPS * GAP));
+    const d = this.data;
+    if (this.gapsSize === MAX_GAPS) {
       // No room left: extend the newest gap. This counts the seen time between the
       // two as blind, so coverage errs low, never high.
-      if (this.gapsSize === MAX_GAPS) {
-        this.gapsTotal += to - this.gapTo[back]!;
-        this.gapTo[back] = to;
-        this.gapPrice[back] = price;
-        return;
-      }
+      const back = ((this.gapsHead + MAX_GAPS - 1) % MAX_GAPS) * GAP;
+      d[GAPS_TOTAL] = d[GAPS_TOTAL]! + to - g[back + GAP_TO]!;
+      g[back + GAP_TO] = to;
+      g[back + GAP_PRICE] = price;
+      return;
     }
-    const at = (this.gapsHead + this.gapsSize) % MAX_GAPS;
-    this.gapFrom[at] = from;
-    this.gapTo[at] = to;
-    this.gapPrice[at] = price;
+    const at = ((this.gapsHead + this.gapsSize) % MAX_GAPS) * GAP;
+    g[at + GAP_FROM] = from;
+    g[at + GAP_TO] = to;
+    g[at + GAP_PRICE] = price;
     this.gapsSize += 1;
-    this.gapsTotal += to - from;
+    d[GAPS_TOTAL] = d[GAPS_TOTAL]! + to - from;
   }
 
   /** Computes the public readings for a tick at `now`. */
   private measure(now: number): void {
-    const start = (this.bucketOf(now) - this.buckets + 1) * this.bucketMs;
-    this.start = start;
-    const low = this.lows[this.lowsHead]!;
-    this.min = this.entryMin[low]!;
-    this.minTs = this.entryMinTs[low]!;
-    const high = this.highs[this.highsHead]!;
-    this.max = this.entryMax[high]!;
-    this.maxTs = this.entryMaxTs[high]!;
+    const d = this.data;
+    const q = this.queues;
+    const start = (this.bucketOf(now) - this.buckets + 1) * d[BUCKET_MS]!;
+    d[START] = start;
+    const low = PriceWindow.entry(q[this.lowsHead]!);
+    d[MIN] = d[low + E_MIN]!;
+    d[MIN_TS] = d[low + E_MIN_TS]!;
+    const high = PriceWindow.entry(q[this.buckets + this.highsHead]!);
+    d[MAX] = d[high + E_MAX]!;
+    d[MAX_TS] = d[high + E_MAX_TS]!;
 
-    // Gaps that ended before the window are gone; one ending exactly at its start still
-    // says the start was blind.
-    while (this.gapsSize > 0 && this.gapTo[this.gapsHead]! < start) {
-      this.gapsTotal -= this.gapTo[this.gapsHead]! - this.gapFrom[this.gapsHead]!;
-      this.gapsHead = (this.gapsHead + 1) % MAX_GAPS;
-      this.gapsSize -= 1;
-    }
-    if (this.gapsSize === 0) this.gapsTotal = 0; // no drift from float sums
-    let blindMs = this.gapsTotal;
+    let blindMs = 0;
     let startBlind = false;
-    if (this.gapsSize > 0) {
-      const front = this.gapsHead;
-      const from = this.gapFrom[front]!;
-      if (from < start) {
-        blindMs -= start - from;
-        startBlind = true;
+    const g = this.gaps;
+    if (g !== undefined && this.gapsSize > 0) {
+      // Gaps that ended before the window are gone; one ending exactly at its start
+      // still says the start was blind.
+      while (this.gapsSize > 0 && g[this.gapsHead * GAP + GAP_TO]! < start) {
+        d[GAPS_TOTAL] = d[GAPS_TOTAL]! - (g[this.gapsHead * GAP + GAP_TO]! - g[this.gapsHead * GAP + GAP_FROM]!);
+        this.gapsHead = (this.gapsHead + 1) % MAX_GAPS;
+        this.gapsSize -= 1;
+      }
+      if (this.gapsSize === 0) {
+        d[GAPS_TOTAL] = 0; // no drift from float sums
+      } else {
+        blindMs = d[GAPS_TOTAL]!;
+        const from = g[this.gapsHead * GAP + GAP_FROM]!;
+        if (from < start) {
+          blindMs -= start - from;
+          startBlind = true;
+        }
       }
     }
-    if (start <= this.firstTs) {
-      blindMs += this.firstTs - start;
-      this.oldest = this.firstPrice;
-      this.oldestTs = this.firstTs;
+    const firstTs = d[FIRST_TS]!;
+    if (start <= firstTs) {
+      blindMs += firstTs - start;
+      d[OLDEST] = d[FIRST_PRICE]!;
+      d[OLDEST_TS] = firstTs;
     } else if (startBlind) {
-      this.oldest = this.gapPrice[this.gapsHead]!;
-      this.oldestTs = this.gapTo[this.gapsHead]!;
+      d[OLDEST] = g![this.gapsHead * GAP + GAP_PRICE]!;
+      d[OLDEST_TS] = g![this.gapsHead * GAP + GAP_TO]!;
     } else {
-      this.oldest = this.heldPrice;
-      this.oldestTs = this.heldTs;
+      d[OLDEST] = d[HELD_PRICE]!;
+      d[OLDEST_TS] = d[HELD_TS]!;
     }
     const span = now - start;
     const coverage = (span - blindMs) / span;
-    this.coverage = coverage < 0 ? 0 : coverage > 1 ? 1 : coverage;
+    d[COVERAGE] = coverage < 0 ? 0 : coverage > 1 ? 1 : coverage;
   }
 }
