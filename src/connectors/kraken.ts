@@ -103,7 +103,7 @@ export const kraken: Connector = {
  * @example
  * krakenTicks({ symbols: ['BTC/USD'], reconnect_delay: 5, reconnect_max_delay: 60,
  *   stale_after_ms: 30_000, enabled: true, url: 'ws://127.0.0.1:8767' }).subscribe(console.log);
- * // Logs: { exchange: 'kraken', symbol: 'BTC/USD', price: 0.10035, bid: 0.10025, ask: 0.10036, ... }
+ * // Logs: { exchange: 'kraken', symbol: 'BTC/USD', price: 65000.5, bid: 65000, ask: 65001, ... }
  */
 export function krakenTicks(cfg: ExchangeConfig, options?: FeedOptions): Observable<Tick> {
   return connectorTicks(kraken, cfg, options);

@@ -123,6 +123,22 @@ describe('connector lifecycle on loopback sockets', () => {
       }
     });
 
+    it("answers the server's pings, and they count as liveness, within the 5 messages/s limit", async () => {
+      await server.close();
+      server = await FakeBinanceServer.start({ pingEveryMs: 400 });
+      server.silent = true; // no data and no pongs to the client's pings: only the server's pings show it is alive
+      const cfg = testConfig(server.url, ['BTC/USDT'], { stale_after_ms: 1500 });
+      const feed = runFeed((options) => binanceTicks(cfg, { ...options, limits: { minConnectIntervalMs: 0 } }));
+      try {
+        await waitUntil(() => server.pongsReceived >= 6, 'six pongs (2.4 s, longer than stale_after_ms)');
+        expect(server.connectionAttempts).to.equal(1);
+        expect(server.rateViolations).to.equal(0);
+        expect(feed.states()).to.deep.equal(['connecting']);
+      } finally {
+        feed.subscription.unsubscribe();
+      }
+    });
+
     it('unsubscribing closes every socket and leaves no timer', async () => {
       await new Promise((resolve) => setImmediate(resolve)); // mocha arms its own test timer once the test has started
       const before = handles();

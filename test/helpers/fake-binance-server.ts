@@ -33,7 +33,7 @@ const SERVER_SHUTDOWN = '{"stream": "!serverShutdown","data": {"e": "serverShutd
  * ```
  */
 export class FakeBinanceServer extends FakeExchangeServer {
-  /** Connections dropped for sending more than 5 messages (frames and pings) in a second. */
+  /** Connections dropped for sending more than 5 messages (frames, pings, pongs) in a second. */
   rateViolations = 0;
   private readonly streams = new Map<WebSocket, { combined: boolean; names: Set<string> }>();
   private readonly incoming = new Map<WebSocket, number[]>();
@@ -70,7 +70,12 @@ export class FakeBinanceServer extends FakeExchangeServer {
     });
   }
 
+  // Binance counts pings and pongs against the 5 messages per second too.
   protected override onPing(ws: WebSocket): void {
+    this.countIncoming(ws);
+  }
+
+  protected override onPong(ws: WebSocket): void {
     this.countIncoming(ws);
   }
 

@@ -27,6 +27,8 @@ export class FakeExchangeServer {
   connectionAttempts = 0;
   /** Pings received from clients. */
   pingsReceived = 0;
+  /** Pongs received from clients (answers to the server's pings, or unsolicited). */
+  pongsReceived = 0;
   /** When true, upgrades are answered with HTTP 503. */
   refuse = false;
   /** When true, the server answers no ping and sends no protocol replies (a stalled feed). */
@@ -79,6 +81,10 @@ export class FakeExchangeServer {
       this.onPing(ws);
       if (!this.silent) ws.pong(data);
     });
+    ws.on('pong', () => {
+      this.pongsReceived += 1;
+      this.onPong(ws);
+    });
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       const text = data.toString();
@@ -96,6 +102,14 @@ export class FakeExchangeServer {
 
   /** Hook: a client sent a ping. */
   protected onPing(_ws: WebSocket): void {}
+
+  /** Hook: a client sent a pong. */
+  protected onPong(_ws: WebSocket): void {}
+
+  /** Sends a WebSocket ping to every open socket. */
+  ping(): void {
+    for (const ws of this.sockets.keys()) if (ws.readyState === ws.OPEN) ws.ping();
+  }
 
   /** Sends one frame to every open socket, or to those `to` selects: text for a string, binary for a Buffer. */
   push(frame: string | Buffer, to: (ws: WebSocket) => boolean = () => true): void {
