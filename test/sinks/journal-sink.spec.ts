@@ -21,7 +21,7 @@ describe('journalSink', () => {
   it('appends one JSON line per alert, creating the directory, and passes alerts on', async () => {
     const path = join(dir.path, 'state', 'alerts.jsonl');
     const second: Alert = { ...alert, level: 2, change: 0.1 };
-    const passed = await lastValueFrom(of<Alert>(alert, second).pipe(journalSink(path), toArray()));
+    const passed = await lastValueFrom(of(alert as Alert, second).pipe(journalSink(path), toArray()));
     expect(passed).to.deep.equal([alert, second]);
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines).to.deep.equal([alert, second]);
@@ -42,8 +42,8 @@ describe('journalSink', () => {
 
   it('keeps earlier lines when reopened (append mode)', async () => {
     const path = join(dir.path, 'alerts.jsonl');
-    await lastValueFrom(of<Alert>(alert).pipe(journalSink(path)));
-    await lastValueFrom(of<Alert>(alert).pipe(journalSink(path)));
+    await lastValueFrom(of(alert as Alert).pipe(journalSink(path)));
+    await lastValueFrom(of(alert as Alert).pipe(journalSink(path)));
     expect(readFileSync(path, 'utf8').trimEnd().split('\n')).to.have.length(2);
   });
 
@@ -51,7 +51,7 @@ describe('journalSink', () => {
     const lines: string[] = [];
     const logger = createLogger('journal', { write: (l) => lines.push(l) });
     const blocker = dir.write('not-a-dir', 'x');
-    const passed = await lastValueFrom(of<Alert>(alert).pipe(journalSink(join(blocker, 'alerts.jsonl'), { logger }), toArray()));
+    const passed = await lastValueFrom(of(alert as Alert).pipe(journalSink(join(blocker, 'alerts.jsonl'), { logger }), toArray()));
     expect(passed).to.deep.equal([alert]);
     expect(lines).to.have.length(1);
     expect(lines[0]).to.match(/\[ERROR\] journal: cannot open journal .*not-a-dir\/alerts\.jsonl/);
