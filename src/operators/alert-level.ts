@@ -1,4 +1,4 @@
-/** Guards "reaches the threshold" against float noise: 105 / 100 - 1 may land a hair under 0.05. */
+/** Guards both lines against float noise: 117 / 100 - 1 is 0.16999999999999993, 0.05 x 0.8 is 0.04000000000000001. */
 const EPSILON = 1e-9;
 
 /**
@@ -25,7 +25,7 @@ export function nextAlertLevel(level: number, magnitude: number, threshold: numb
     const reached = Math.floor(magnitude / threshold + EPSILON);
     return reached > level ? reached : level;
   }
-  if (magnitude < threshold * (1 - hysteresis)) return 0;
+  if (magnitude < threshold * (1 - hysteresis) * (1 - EPSILON)) return 0;
   return level;
 }
 
