@@ -1,14 +1,7 @@
+import { windowLabel } from '../domain/alert-text.js';
 import type { Config } from '../domain/config-types.js';
 
 const percent = (fraction: number) => `${+(fraction * 100).toFixed(4)}%`;
-
-/** Renders a window length briefly: `24h`, `1h`, `15m`, `90s`, `1500ms`. */
-export function formatDuration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}
 
 /** The one-line summary `--check` prints: exchanges, symbols, thresholds, email on/off. */
 export function summarizeConfig(config: Config): string {
@@ -21,7 +14,7 @@ export function summarizeConfig(config: Config): string {
     : 'email off';
   return [
     `config ok: ${exchanges.length} exchange(s): ${exchanges.join('; ')}`,
-    `thresholds ${percent(thresholds.pct_24h)}/${formatDuration(thresholds.window_24h_ms)}, ${percent(thresholds.pct_short)}/${formatDuration(thresholds.window_short_ms)}`,
+    `thresholds ${percent(thresholds.pct_24h)}/${windowLabel(thresholds.window_24h_ms)}, ${percent(thresholds.pct_short)}/${windowLabel(thresholds.window_short_ms)}`,
     email,
   ].join('; ');
 }

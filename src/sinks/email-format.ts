@@ -1,4 +1,5 @@
 import type { Alert, FeedAlert, PriceAlert } from '../domain/alert.js';
+import { alertHeadline, durationLabel, signedPercent, windowLabel } from '../domain/alert-text.js';
 
 /** The readable parts of an alert email. */
 export interface EmailContent {
@@ -10,50 +11,7 @@ export interface EmailContent {
 /** How many alerts a digest's subject names before it ends with `…`. */
 const SUBJECT_ITEMS = 3;
 
-const HOUR_MS = 3_600_000;
-const MINUTE_MS = 60_000;
-
-/** `24h`, `1h`, `15m`, `30s`: the shortest exact unit. */
-function windowLabel(ms: number): string {
-  if (ms % HOUR_MS === 0) return `${ms / HOUR_MS}h`;
-  if (ms % MINUTE_MS === 0) return `${ms / MINUTE_MS}m`;
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
-
-/** `1h 2m 5s`, `45s`, `350ms`: a duration for people. */
-function durationLabel(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
-  const seconds = Math.round(ms / 1000);
-  const parts = [
-    [Math.floor(seconds / 3600), 'h'],
-    [Math.floor((seconds % 3600) / 60), 'm'],
-    [seconds % 60, 's'],
-  ] as const;
-  return parts
-    .filter(([n]) => n > 0)
-    .map(([n, unit]) => `${n}${unit}`)
-    .join(' ');
-}
-
-/** `+5.23%`, `-0.70%`: the sign is always shown. */
-function signedPercent(change: number, digits: number): string {
-  const text = (change * 100).toFixed(digits);
-  return change >= 0 ? `+${text}%` : `${text}%`;
-}
-
 const utc = (ms: number) => new Date(ms).toISOString();
-
-function feedHeadline(alert: FeedAlert): string {
-  return alert.rule === 'feed_down'
-    ? `${alert.exchange} feed down for ${durationLabel(alert.blindMs)}`
-    : `${alert.exchange} feed recovered after ${durationLabel(alert.blindMs)}`;
-}
-
-function singleSubject(alert: Alert): string {
-  if (alert.kind === 'feed') return feedHeadline(alert);
-  const level = alert.level > 1 ? ` (level ${alert.level})` : '';
-  return `${alert.symbol} ${signedPercent(alert.change, 2)} in ${windowLabel(alert.windowMs)} on ${alert.exchange}${level}`;
-}
 
 function subjectItem(alert: Alert): string {
   if (alert.kind === 'feed') return `${alert.exchange} ${alert.rule === 'feed_down' ? 'feed down' : 'feed recovered'}`;
@@ -61,7 +19,7 @@ function subjectItem(alert: Alert): string {
 }
 
 function subject(alerts: readonly Alert[]): string {
-  if (alerts.length === 1) return singleSubject(alerts[0]!);
+  if (alerts.length === 1) return alertHeadline(alerts[0]!);
   const named = alerts.slice(0, SUBJECT_ITEMS).map(subjectItem);
   if (alerts.length > SUBJECT_ITEMS) named.push('…');
   return `${alerts.length} alerts: ${named.join(', ')}`;
@@ -92,7 +50,7 @@ function priceSection(alert: PriceAlert): AlertSection {
 
 function feedSection(alert: FeedAlert): AlertSection {
   return {
-    heading: feedHeadline(alert),
+    heading: alertHeadline(alert),
     rows: [
       ['Rule', alert.rule],
       ['Last live', utc(alert.downSince)],

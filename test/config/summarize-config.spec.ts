@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeConfig } from '../../src/config/decode-config.js';
-import { formatDuration, summarizeConfig } from '../../src/config/summarize-config.js';
+import { summarizeConfig } from '../../src/config/summarize-config.js';
+import { windowLabel } from '../../src/domain/alert-text.js';
 
 describe('summarizeConfig', () => {
   it('names exchanges, symbols, thresholds and email on one line', () => {
@@ -16,6 +17,6 @@ describe('summarizeConfig', () => {
   });
 
   it('renders durations briefly', () => {
-    expect([86400000, 3600000, 900000, 90000, 1500].map(formatDuration)).to.deep.equal(['24h', '1h', '15m', '90s', '1500ms']);
+    expect([86400000, 3600000, 900000, 90000, 1500].map(windowLabel)).to.deep.equal(['24h', '1h', '15m', '90s', '1500ms']);
   });
 });
