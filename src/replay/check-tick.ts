@@ -1,0 +1,59 @@
+import { didYouMean } from '../domain/did-you-mean.js';
+import { canonicalSymbol, isSymbolError } from '../domain/symbol.js';
+import type { Tick } from '../domain/tick.js';
+
+/** The fields a tick may have, in the order tick files write them. */
+export const TICK_FIELDS = ['exchange', 'symbol', 'price', 'ts', 'bid', 'ask', 'open24h', 'receivedAt', 'blindFrom'] as const;
+
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}...` : value);
+  if (typeof value === 'number') return String(value);
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}
+
+/**
+ * Checks that a decoded JSON value is a valid {@link Tick}: exchange and symbol
+ * strings (the symbol canonical `BASE/QUOTE`), a positive finite price, `ts` a
+ * finite integer >= 0, the optional numbers finite (`bid`, `ask`, `receivedAt`
+ * >= 0, `open24h` > 0, `blindFrom` from 0 to `ts`) and no unknown field.
+ *
+ * @returns the tick, holding only tick fields, or why it is not one (one short sentence).
+ *
+ * @example
+ * checkTick({ exchange: 'binance', symbol: 'btcusdt', price: 1, ts: 0 });
+ * // Logs: 'symbol "btcusdt" is not canonical BASE/QUOTE (write "BTC/USDT")'
+ */
+export function checkTick(value: unknown): Tick | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `expected a JSON object, got ${describe(value)}`;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!(TICK_FIELDS as readonly string[]).includes(key)) {
+      const hint = didYouMean(key, TICK_FIELDS);
+      return `unknown field "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
+    }
+  }
+  const { exchange, symbol, price, ts, bid, ask, open24h, receivedAt, blindFrom } = record;
+  if (typeof exchange !== 'string' || exchange.trim() === '') return `exchange must be a non-empty string, got ${describe(exchange)}`;
+  if (typeof symbol !== 'string') return `symbol must be a string, got ${describe(symbol)}`;
+  const canonical = canonicalSymbol(symbol);
+  if (isSymbolError(canonical)) return `symbol ${canonical.message}`;
+  if (canonical !== symbol) return `symbol "${symbol}" is not canonical BASE/QUOTE (write "${canonical}")`;
+  if (!isFiniteNumber(price) || price <= 0) return `price must be a positive finite number, got ${describe(price)}`;
+  if (!isFiniteNumber(ts) || !Number.isInteger(ts) || ts < 0) return `ts must be an integer number of ms >= 0, got ${describe(ts)}`;
+  for (const [name, field] of [['bid', bid], ['ask', ask], ['receivedAt', receivedAt]] as const) {
+    if (field !== undefined && (!isFiniteNumber(field) || field < 0)) return `${name} must be a finite number >= 0, got ${describe(field)}`;
+  }
+  if (open24h !== undefined && (!isFiniteNumber(open24h) || open24h <= 0)) return `open24h must be a positive finite number, got ${describe(open24h)}`;
+  if (blindFrom !== undefined && (!isFiniteNumber(blindFrom) || blindFrom < 0)) return `blindFrom must be a finite number >= 0, got ${describe(blindFrom)}`;
+  if (blindFrom !== undefined && blindFrom > ts) return `blindFrom (${blindFrom}) is after ts (${ts})`;
+
+  const tick: { -readonly [K in keyof Tick]: Tick[K] } = { exchange, symbol, price, ts };
+  if (bid !== undefined) tick.bid = bid as number;
+  if (ask !== undefined) tick.ask = ask as number;
+  if (open24h !== undefined) tick.open24h = open24h;
+  if (receivedAt !== undefined) tick.receivedAt = receivedAt as number;
+  if (blindFrom !== undefined) tick.blindFrom = blindFrom;
+  return tick;
+}
