@@ -5,7 +5,9 @@ import { ConfigError } from './config/config-issue.js';
 import { loadConfig } from './config/load-config.js';
 import { summarizeConfig } from './config/summarize-config.js';
 import { createLogger } from './log.js';
-import { createSupervisor, type SupervisorHandle } from './supervisor.js';
+import { renderProgress } from './replay/render-progress.js';
+import { formatReplaySummary } from './replay-summary.js';
+import { createSupervisor, exchangeConfigIssues, type Supervisor, type SupervisorHandle } from './supervisor.js';
 
 /** Graceful shutdown must finish within this budget (the sinks get a little less). */
 const SHUTDOWN_BUDGET_MS = 5000;
@@ -34,12 +36,15 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(error.message, 2);
     throw error;
   }
+  const exchangeIssues = exchangeConfigIssues(config);
+  if (exchangeIssues.length > 0) fail(new ConfigError(args.config, exchangeIssues).message, 2);
   if (args.check) {
     process.stdout.write(`${summarizeConfig(config)}\n`);
     return;
   }
 
   const logger = createLogger('supervisor', { level: args.logLevel ?? 'INFO' });
+  if (args.replay) return replay(args.replay, args, createSupervisor(config, { logger }));
   let handle: SupervisorHandle | undefined;
   let keepAlive: NodeJS.Timeout | undefined;
   let stopping = false;
@@ -70,9 +75,38 @@ async function main(): Promise<void> {
   // Handlers go in before the service starts, so an early signal still shuts down gracefully.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  handle = createSupervisor(config, { logger }).run();
+  handle = createSupervisor(config, {
+    logger,
+    ...(args.record ? { record: args.record } : {}),
+    ...(args.http ? { http: args.http } : {}),
+  }).run();
+  handle.ready.catch((error: unknown) => {
+    logger.error(`cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  });
   // A daemon runs until it is told to stop, whatever its feeds are doing.
   keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
+}
+
+/** `--replay`: the same pipeline over a tick file in virtual time, a summary, exit 0. */
+async function replay(file: string, args: CliArgs, supervisor: Supervisor): Promise<void> {
+  const started = Date.now();
+  // A progress bar only on a terminal: a pipe or a log file gets the summary alone.
+  const tty = process.stderr.isTTY === true;
+  let drawnAt = 0;
+  const summary = await supervisor
+    .replay(file, {
+      send: args.send,
+      onProgress: (progress) => {
+        const now = Date.now();
+        if (!tty || (now - drawnAt < 100 && !progress.done)) return;
+        drawnAt = now;
+        const line = renderProgress(progress, { elapsedMs: now - started, width: process.stderr.columns });
+        process.stderr.write(`\r${line}\x1b[K${progress.done ? '\n' : ''}`);
+      },
+    })
+    .catch((error: unknown) => fail((error as Error).message, 2));
+  process.stdout.write(`${formatReplaySummary(summary, Date.now() - started)}\n`);
 }
 
 main().catch((error: unknown) => {
