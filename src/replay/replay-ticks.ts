@@ -96,7 +96,7 @@ function fileSource(path: string): LineSource {
  *   .pipe(detectAlerts(DEFAULT_THRESHOLDS))
  *   .subscribe((alert) => console.log(alert.rule, alert.direction, alert.level));
  * scheduler.flush(); // hours of ticks, replayed at once
- * // Logs: pct_short up 1, pct_24h up 1, pct_24h up 2
+ * // Logs: pct_short up 1, pct_short up 1, pct_24h up 1, pct_24h up 2, pct_short up 2
  *
  * @see recordTicks, which writes such files.
  */

@@ -32,6 +32,14 @@ function dayAlert(tick: Tick, level: number): PriceAlert {
 const shortFields = map((a: PriceAlert) => `${a.rule} ${a.direction} L${a.level} ${a.price} from ${a.reference}@${a.referenceTs}`);
 
 describe('detectAlerts', () => {
+  it('matches its @example: a 3 % rise within the hour is pct_short up, level 1', () => {
+    const logged: string[] = [];
+    from([btc(100, 0), btc(103, 60_000)])
+      .pipe(detectAlerts(DEFAULT_THRESHOLDS))
+      .subscribe((a) => logged.push(`${a.rule} ${a.direction} ${a.level}`));
+    expect(logged).to.deep.equal(['pct_short up 1']);
+  });
+
   it('raises pct_24h once per move against the exchange open: hover, escalation, re-arm', () => {
     createTestScheduler().run(({ hot, expectObservable }) => {
       const day = (price: number, ts: number) => btc(price, ts, { open24h: 100 });

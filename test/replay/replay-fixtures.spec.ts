@@ -62,6 +62,16 @@ describe('recorded fixtures', () => {
     expect(lines[0]).to.match(/^\[WARN\] replay: test\/fixtures\/eth-crash-with-gap\.jsonl:7: not JSON/);
   });
 
+  it('matches replayTicks\' @example: the rally on a VirtualTimeScheduler, flushed at once', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const logged: string[] = [];
+    replayTicks('test/fixtures/btc-rally.jsonl', { scheduler })
+      .pipe(detectAlerts(DEFAULT_THRESHOLDS))
+      .subscribe((alert) => logged.push(`${alert.rule} ${alert.direction} ${alert.level}`));
+    scheduler.flush();
+    expect(logged).to.deep.equal(['pct_short up 1', 'pct_short up 1', 'pct_24h up 1', 'pct_24h up 2', 'pct_short up 2']);
+  });
+
   it('gives the whole first alert of each fixture, field by field', () => {
     const first = (path: string): PriceAlert[] => {
       const scheduler = new VirtualTimeScheduler();
