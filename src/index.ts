@@ -1,32 +1,75 @@
 /**
  * crypto-supervisor's public API. Re-exports only: everything a library user
- * may rely on is listed here, each with its TSDoc at the definition.
+ * may rely on is listed here, each documented at its definition.
+ *
+ * - Config: {@link loadConfig}, {@link decodeConfig} and the config types.
+ * - Sources (cold `Observable<Tick>`s): {@link binanceTicks}, {@link coinbaseTicks},
+ *   {@link krakenTicks}, {@link exchangeTicks}, {@link marketTicks}, {@link replayTicks}.
+ * - Operators: {@link priceState}, {@link detectAlerts} and the pieces it is built from.
+ * - Sinks: {@link emailSink}, {@link journalSink}, {@link recordTicks}.
+ * - The whole service: {@link createSupervisor}.
  *
  * @packageDocumentation
  */
 
+// Config
 export { loadConfig, parseConfigText } from './config/load-config.js';
 export { decodeConfig, type DecodeOptions } from './config/decode-config.js';
 export { ConfigError, formatIssue, type ConfigIssue } from './config/config-issue.js';
 export { summarizeConfig } from './config/summarize-config.js';
-export type {
-  AlertsConfig,
-  Config,
-  EmailConfig,
-  ExchangeConfig,
-  HttpConfig,
-  OpsConfig,
-  Thresholds,
+export {
+  DEFAULT_THRESHOLDS,
+  type AlertsConfig,
+  type Config,
+  type EmailConfig,
+  type ExchangeConfig,
+  type HttpConfig,
+  type OpsConfig,
+  type Thresholds,
 } from './domain/config-types.js';
-export { DEFAULT_THRESHOLDS } from './domain/config-types.js';
+
+// Domain types
 export type { Tick } from './domain/tick.js';
 export type { Alert, Direction, FeedAlert, PriceAlert, PriceRule } from './domain/alert.js';
 export type { FeedEvent, FeedGap, FeedState, FeedStatus, FrameRejection, RejectionReason } from './domain/feed-status.js';
 export { EXCHANGE_IDS, type ExchangeId } from './domain/exchange-id.js';
 export { canonicalSymbol } from './domain/symbol.js';
+export { alertHeadline } from './domain/alert-text.js';
+
+// Sources
+export type { Connector, ConnectorLimits, FeedControl, NativeSymbols } from './connectors/connector.js';
+export { exchangeTicks, type FeedOptions } from './connectors/exchange-ticks.js';
+export { binance, binanceTicks } from './connectors/binance.js';
+export { coinbase, coinbaseTicks } from './connectors/coinbase.js';
+export { kraken, krakenTicks } from './connectors/kraken.js';
+export { marketTicks } from './connectors/market-ticks.js';
+export { rejectFrame } from './connectors/frame-rejection.js';
+export { replayTicks, type ReplayOptions } from './replay/replay-ticks.js';
+export type { ReplayProgress } from './replay/replay-progress.js';
+export { parseTickLine } from './replay/parse-tick-line.js';
+export { formatTickLine } from './replay/format-tick-line.js';
+
+// Operators
+export { createPriceState, priceState, type PriceState } from './operators/price-state.js';
+export { detectAlerts, type DetectAlertsOptions } from './operators/detect-alerts.js';
+export { tickMetrics, type TickMetrics, type TickMetricsOptions } from './operators/tick-metrics.js';
+export { priceRules, type AlertCandidate } from './operators/price-rules.js';
+export { dedupeAlerts } from './operators/dedupe-alerts.js';
+export { feedDownAlerts } from './operators/feed-down-alerts.js';
+export { silentSymbols, type SymbolActivity, type SymbolSilence, type WatchedFeed } from './operators/symbol-silence.js';
+
+// Sinks
+export { journalSink, type JournalSinkOptions } from './sinks/journal-sink.js';
+export { emailSink, type DeliveryReport, type EmailSinkOptions } from './sinks/email-sink.js';
+export { recordTicks, type RecordTicksOptions } from './replay/record-ticks.js';
+
+// The service
 export { createLogger, silentLogger, type Logger, type LogLevel, type LogOptions } from './log.js';
 export {
   createSupervisor,
+  exchangeConfigIssues,
+  type ReplayRunOptions,
+  type ReplaySummary,
   type Supervisor,
   type SupervisorHandle,
   type SupervisorOptions,

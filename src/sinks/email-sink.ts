@@ -34,8 +34,8 @@ import { type EmailMessage, type EmailTransport, smtpTransport } from './email-t
 
 /** Options of {@link emailSink}. */
 export interface EmailSinkOptions {
-  /** The outbox lives in `<stateDir>/outbox/`, refused batches in `<stateDir>/outbox/failed/`. */
-  readonly stateDir: string;
+  /** The outbox lives in `<stateDir>/outbox/`, refused batches in `<stateDir>/outbox/failed/`. Default `var/`. */
+  readonly stateDir?: string;
   /** One line per batch event (queued, sent, retry, failed, left). Default: silent. */
   readonly logger?: Logger;
   /** Runs the group wait, retry and flush timers, and dates batches. Default `asyncScheduler`. */
@@ -95,7 +95,7 @@ const reasonOf = (error: unknown) => (error instanceof Error ? error.message : S
  * // Logs: queued, then sent
  * @see journalSink, which is piped before it so an alert is on disk before any email is tried.
  */
-export function emailSink(config: EmailConfig, options: EmailSinkOptions): OperatorFunction<Alert, DeliveryReport> {
+export function emailSink(config: EmailConfig, options: EmailSinkOptions = {}): OperatorFunction<Alert, DeliveryReport> {
   const logger = options.logger ?? silentLogger;
   const scheduler = options.scheduler ?? asyncScheduler;
   const random = options.random ?? Math.random;
@@ -108,7 +108,7 @@ export function emailSink(config: EmailConfig, options: EmailSinkOptions): Opera
 
   return (alerts$) =>
     defer(() => {
-      const outbox = emailOutbox(options.stateDir);
+      const outbox = emailOutbox(options.stateDir ?? 'var/');
       const transport = createTransport(config);
       /** Batches in the outbox that this run has not settled yet (sent or failed). */
       const pending = new Map<string, EmailBatch>();
