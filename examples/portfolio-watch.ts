@@ -35,15 +35,15 @@ const alerts$: Observable<AppEvent> = supervisor.alerts$.pipe(map((alert) => ({ 
 
 function react(state: AppState, event: AppEvent): AppState {
   const held = new Set(state.held);
-  if (event.type === 'hold') return { held: held.add(event.symbol), reaction: `now holding ${[...held].join(', ')}` };
-  if (event.type === 'sell') {
-    held.delete(event.symbol);
-    return { held, reaction: `sold ${event.symbol}` };
+  if (event.type === 'alert') {
+    const { alert } = event;
+    if (alert.kind === 'feed') return { held, reaction: `ATTENTION ${alertHeadline(alert)}` };
+    const verdict = held.has(alert.symbol) ? 'REVIEW' : 'ignored';
+    return { held, reaction: `${verdict} ${alertHeadline(alert)}` };
   }
-  const { alert } = event;
-  if (alert.kind === 'feed') return { held, reaction: `ATTENTION ${alertHeadline(alert)}` };
-  const verdict = held.has(alert.symbol) ? 'REVIEW' : 'ignored';
-  return { held, reaction: `${verdict} ${alertHeadline(alert)}` };
+  if (event.type === 'hold') return { held: held.add(event.symbol), reaction: `now holding ${[...held].join(', ')}` };
+  held.delete(event.symbol);
+  return { held, reaction: `sold ${event.symbol}` };
 }
 
 merge(holdings$, alerts$)
