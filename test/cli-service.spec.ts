@@ -64,6 +64,38 @@ ${emailBlock(600_000)}state_dir: ${join(dir.path, 'state')}
     }
   });
 
+  it('exits at once on a second signal while the first shutdown is still delivering', async () => {
+    const binance = await FakeBinanceServer.start();
+    await smtp.close(); // SMTP down: the shutdown keeps retrying for its ~4 s budget...
+    try {
+      const file = dir.write('c.yaml', `exchanges:
+  binance:
+    symbols: [BTC/USDT]
+    url: ${binance.url}
+alerts:
+${emailBlock(600_000)}state_dir: ${join(dir.path, 'state')}
+`);
+      const child = startCli(['--config', file], { TEST_SMTP_PASSWORD: 'pw-from-env' });
+      const done = finished(child);
+      await waitUntil(() => binance.openConnections === 1, 'connected', 10000);
+      const ts = Date.now();
+      binance.pushTicker('BTC/USDT', 100, { ts, open24h: 100 });
+      binance.pushTicker('BTC/USDT', 106, { ts: ts + 1000, open24h: 100 });
+      await waitForOutput(child, /supervisor\.alerts: BTC\/USDT/);
+      const shuttingDown = waitForOutput(child, 'received SIGTERM, shutting down');
+      child.kill('SIGTERM');
+      await shuttingDown;
+      child.kill('SIGINT'); // ...unless asked again
+      const run = await done;
+      expect(run.code).to.equal(130);
+      expect(run.stdout).to.include('received SIGINT again, exiting now');
+      expect(run.stdout).to.not.include('[INFO] supervisor: stopped');
+    } finally {
+      await binance.close();
+      smtp = await startSmtpTestServer(); // afterEach closes it
+    }
+  });
+
   describe('--replay', () => {
     const replayConfig = (extra = '') => dir.write('c.yaml', `exchanges:
   binance:
