@@ -33,22 +33,28 @@ describe('cli: the service as a process', function () {
     group_wait_ms: ${groupWaitMs}
 `;
 
-  it('on SIGTERM during a digest group wait sends the email before exiting 0', async () => {
-    const binance = await FakeBinanceServer.start();
-    try {
-      const file = dir.write('c.yaml', `exchanges:
+  /** Starts the service on `binance` with a 10-minute digest wait and makes BTC/USDT move 6 %. */
+  async function startWithAlertPending(binance: FakeBinanceServer) {
+    const file = dir.write('c.yaml', `exchanges:
   binance:
     symbols: [BTC/USDT]
     url: ${binance.url}
 alerts:
 ${emailBlock(600_000)}state_dir: ${join(dir.path, 'state')}
 `);
-      const child = startCli(['--config', file], { TEST_SMTP_PASSWORD: 'pw-from-env' });
-      const done = finished(child);
-      await waitUntil(() => binance.openConnections === 1, 'connected', 10000);
-      const ts = Date.now();
-      binance.pushTicker('BTC/USDT', 100, { ts, open24h: 100 });
-      binance.pushTicker('BTC/USDT', 106, { ts: ts + 1000, open24h: 100 });
+    const child = startCli(['--config', file], { TEST_SMTP_PASSWORD: 'pw-from-env' });
+    const done = finished(child);
+    await waitUntil(() => binance.openConnections === 1, 'connected', 10000);
+    const ts = Date.now();
+    binance.pushTicker('BTC/USDT', 100, { ts, open24h: 100 });
+    binance.pushTicker('BTC/USDT', 106, { ts: ts + 1000, open24h: 100 });
+    return { child, done };
+  }
+
+  it('on SIGTERM during a digest group wait sends the email before exiting 0', async () => {
+    const binance = await FakeBinanceServer.start();
+    try {
+      const { child, done } = await startWithAlertPending(binance);
       await waitForOutput(child, /supervisor\.alerts: BTC\/USDT \+6\.00% in 24h on binance/);
       expect(smtp.received).to.have.length(0); // the group waits 10 minutes...
       child.kill('SIGTERM');
@@ -68,19 +74,7 @@ ${emailBlock(600_000)}state_dir: ${join(dir.path, 'state')}
     const binance = await FakeBinanceServer.start();
     await smtp.close(); // SMTP down: the shutdown keeps retrying for its ~4 s budget...
     try {
-      const file = dir.write('c.yaml', `exchanges:
-  binance:
-    symbols: [BTC/USDT]
-    url: ${binance.url}
-alerts:
-${emailBlock(600_000)}state_dir: ${join(dir.path, 'state')}
-`);
-      const child = startCli(['--config', file], { TEST_SMTP_PASSWORD: 'pw-from-env' });
-      const done = finished(child);
-      await waitUntil(() => binance.openConnections === 1, 'connected', 10000);
-      const ts = Date.now();
-      binance.pushTicker('BTC/USDT', 100, { ts, open24h: 100 });
-      binance.pushTicker('BTC/USDT', 106, { ts: ts + 1000, open24h: 100 });
+      const { child, done } = await startWithAlertPending(binance);
       await waitForOutput(child, /supervisor\.alerts: BTC\/USDT/);
       const shuttingDown = waitForOutput(child, 'received SIGTERM, shutting down');
       child.kill('SIGTERM');

@@ -11,19 +11,8 @@ import { waitUntil } from './helpers/fake-exchange-server.js';
 import { startHttpSinkServer, type HttpSinkServer } from './helpers/http-sink-server.js';
 import { tempDir, type TempDir } from './helpers/temp-dir.js';
 import { parsePrometheusText } from './ops/prometheus-text.js';
+import { eventually } from './helpers/eventually.js';
 
-async function eventually(check: () => Promise<unknown>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
 
 describe('supervisor with the HTTP surface (end to end over loopback)', function () {
   this.timeout(30000);

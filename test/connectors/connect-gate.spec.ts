@@ -1,12 +1,10 @@
 import { expect } from 'chai';
-import { TestScheduler } from 'rxjs/testing';
 import { connectGate } from '../../src/connectors/connect-gate.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 describe('connectGate', () => {
   it('spaces attempts made together by the minimum interval', () => {
-    const testScheduler = new TestScheduler((actual, expected) => {
-      expect(actual).to.deep.equal(expected);
-    });
+    const testScheduler = createTestScheduler();
     testScheduler.run(() => {
       const gate = connectGate(1000, testScheduler);
       expect([gate.reserve(), gate.reserve(), gate.reserve()]).to.deep.equal([0, 1000, 2000]);
@@ -14,9 +12,7 @@ describe('connectGate', () => {
   });
 
   it('lets an attempt through at once when the last one is long enough ago', () => {
-    const testScheduler = new TestScheduler((actual, expected) => {
-      expect(actual).to.deep.equal(expected);
-    });
+    const testScheduler = createTestScheduler();
     const waits: number[] = [];
     testScheduler.run(() => {
       const gate = connectGate(1000, testScheduler);

@@ -11,6 +11,7 @@ import type { ExchangeConfig } from '../../src/domain/config-types.js';
 import type { FeedEvent, FeedStatus } from '../../src/domain/feed-status.js';
 import type { Tick } from '../../src/domain/tick.js';
 import { createLogger } from '../../src/log.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 /**
  * The shared lifecycle in virtual time. The sockets are marbles: `o` opens,
@@ -78,9 +79,7 @@ describe('connectorTicks (virtual time)', () => {
   let testScheduler: TestScheduler;
   let rec: Recorder;
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => {
-      expect(actual).to.deep.equal(expected);
-    });
+    testScheduler = createTestScheduler();
     rec = recorder(testScheduler);
   });
 

@@ -3,12 +3,11 @@ import { TestScheduler } from 'rxjs/testing';
 import { rejectFrame } from '../../src/connectors/frame-rejection.js';
 import { createRejectionLog } from '../../src/connectors/rejection-log.js';
 import { createLogger } from '../../src/log.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 describe('createRejectionLog', () => {
   let testScheduler: TestScheduler;
-  beforeEach(() => (testScheduler = new TestScheduler((actual, expected) => {
-      expect(actual).to.deep.equal(expected);
-    })));
+  beforeEach(() => (testScheduler = createTestScheduler()));
 
   /** Reports the frames of `marbles` (a = not_json, b = bad_price) and returns the WARN lines with their virtual times. */
   function logged(marbles: string, closeAt?: number): string[] {

@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import { TestScheduler } from 'rxjs/testing';
 import { StaleFeedError, watchdog } from '../../src/connectors/watchdog.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 describe('watchdog', () => {
   let testScheduler: TestScheduler;
-  beforeEach(() => (testScheduler = new TestScheduler((actual, expected) => {
-      expect(actual).to.deep.equal(expected);
-    })));
+  beforeEach(() => (testScheduler = createTestScheduler()));
 
   it('mirrors the source while it keeps talking, and errors after staleAfterMs of silence', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {

@@ -3,7 +3,7 @@ import type { PriceAlert } from '../../src/domain/alert.js';
 import { DEFAULT_THRESHOLDS } from '../../src/domain/config-types.js';
 import { dedupeAlerts } from '../../src/operators/dedupe-alerts.js';
 import type { AlertCandidate } from '../../src/operators/price-rules.js';
-import { createTestScheduler } from './test-scheduler.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 /** A pct_24h reading on binance BTC/USDT with reference 100. */
 function reading(change: number, overrides: Partial<AlertCandidate> = {}): AlertCandidate {

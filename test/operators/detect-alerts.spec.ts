@@ -8,7 +8,7 @@ import { dedupeAlerts } from '../../src/operators/dedupe-alerts.js';
 import { detectAlerts } from '../../src/operators/detect-alerts.js';
 import { priceRules } from '../../src/operators/price-rules.js';
 import { tickMetrics } from '../../src/operators/tick-metrics.js';
-import { createTestScheduler } from './test-scheduler.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 /** A 100 ms short window (10 buckets of 10 ms), so marbles can show it slide; pct_24h out of the way at 50 %. */
 const SHORT: Thresholds = { ...DEFAULT_THRESHOLDS, pct_24h: 0.5, window_short_ms: 100 };

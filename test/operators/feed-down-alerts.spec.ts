@@ -4,6 +4,7 @@ import { TestScheduler } from 'rxjs/testing';
 import type { FeedAlert } from '../../src/domain/alert.js';
 import type { FeedState, FeedStatus } from '../../src/domain/feed-status.js';
 import { feedDownAlerts } from '../../src/operators/feed-down-alerts.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 const status = (exchange: string, state: FeedState, reconnects = 0, reason?: string): FeedStatus => ({
   exchange, state, since: 0, reconnects, ...(reason ? { reason } : {}),
@@ -12,9 +13,7 @@ const status = (exchange: string, state: FeedState, reconnects = 0, reason?: str
 describe('feedDownAlerts', () => {
   let testScheduler: TestScheduler;
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => {
-      expect(actual).to.deep.equal(expected);
-    });
+    testScheduler = createTestScheduler();
   });
 
   const AFTER = 100;

@@ -4,7 +4,7 @@ import { DEFAULT_THRESHOLDS } from '../../src/domain/config-types.js';
 import type { Tick } from '../../src/domain/tick.js';
 import { type AlertCandidate, priceRules } from '../../src/operators/price-rules.js';
 import { type TickMetrics, tickMetrics } from '../../src/operators/tick-metrics.js';
-import { createTestScheduler } from './test-scheduler.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 /** Metrics with a 24 h change against 100 and a short window between `low` and `high`. */
 function metrics(price: number, low: number, high: number, overrides: Partial<TickMetrics> = {}): TickMetrics {

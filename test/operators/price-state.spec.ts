@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { auditTime, map } from 'rxjs';
 import type { Tick } from '../../src/domain/tick.js';
 import { createPriceState, priceState } from '../../src/operators/price-state.js';
-import { createTestScheduler } from './test-scheduler.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 const tick = (exchange: string, symbol: string, price: number, ts: number): Tick => ({ exchange, symbol, price, ts });
 

@@ -3,6 +3,7 @@ import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { FeedState } from '../../src/domain/feed-status.js';
 import { type SymbolActivity, type SymbolSilence, silentSymbols } from '../../src/operators/symbol-silence.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 const status = (exchange: string, state: FeedState): SymbolActivity => ({
   type: 'status', status: { exchange, state, since: 0, reconnects: 0 },
@@ -14,9 +15,7 @@ const tick = (exchange: string, symbol: string): SymbolActivity => ({
 describe('silentSymbols', () => {
   let testScheduler: TestScheduler;
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => {
-      expect(actual).to.deep.equal(expected);
-    });
+    testScheduler = createTestScheduler();
   });
 
   const AFTER = 100;

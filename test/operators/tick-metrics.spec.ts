@@ -3,7 +3,7 @@ import { map, of } from 'rxjs';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../src/domain/config-types.js';
 import type { Tick } from '../../src/domain/tick.js';
 import { type TickMetrics, tickMetrics } from '../../src/operators/tick-metrics.js';
-import { createTestScheduler } from './test-scheduler.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 /** A 100 ms short window in 10 buckets, so marbles can show it sliding. */
 const SHORT: Thresholds = { ...DEFAULT_THRESHOLDS, window_short_ms: 100 };

@@ -1,16 +1,14 @@
-import { expect } from 'chai';
 import { TestScheduler } from 'rxjs/testing';
 import type { FeedEvent, FeedState } from '../../src/domain/feed-status.js';
 import { allFeedsLive } from '../../src/ops/all-feeds-live.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 const status = (exchange: string, state: FeedState): FeedEvent => ({ type: 'status', status: { exchange, state, since: 0, reconnects: 0 } });
 
 describe('allFeedsLive', () => {
   let testScheduler: TestScheduler;
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => {
-      expect(actual).to.deep.equal(expected);
-    });
+    testScheduler = createTestScheduler();
   });
   const events = {
     b: status('binance', 'live'),

@@ -1,14 +1,13 @@
 import { connect } from 'node:net';
 import { expect } from 'chai';
-import { Subject } from 'rxjs';
-import type { Alert, FeedAlert, PriceAlert } from '../../src/domain/alert.js';
+import type { FeedAlert, PriceAlert } from '../../src/domain/alert.js';
 import type { FeedEvent, FeedState, RejectionReason } from '../../src/domain/feed-status.js';
 import { createLogger } from '../../src/log.js';
-import type { HeartbeatResult } from '../../src/ops/heartbeat-pings.js';
-import type { EmailEvent, SilenceView, SymbolView } from '../../src/ops/ops-sources.js';
+import type { SymbolView } from '../../src/ops/ops-sources.js';
 import { type OpsServer, startOpsServer } from '../../src/ops/start-ops-server.js';
 import type { StatusSnapshot, StatusUpdate } from '../../src/ops/status-board.js';
 import { parsePrometheusText } from './prometheus-text.js';
+import { makeSources } from './ops-sources-fixture.js';
 import { openSse } from './sse-client.js';
 
 const status = (exchange: string, state: FeedState, reconnects = 0, reason?: string): FeedEvent => ({
@@ -25,23 +24,6 @@ const priceAlert: PriceAlert = {
 const feedDown: FeedAlert = {
   kind: 'feed', ts: 1_700_000_120_000, exchange: 'kraken', rule: 'feed_down', downSince: 1_700_000_000_000, blindMs: 120_000, reason: 'backoff',
 };
-
-/** Subjects standing in for the supervisor's hot streams. */
-function makeSources() {
-  return {
-    feeds: [
-      { exchange: 'binance', symbols: ['BTC/USDT', 'ETH/USDT'] },
-      { exchange: 'kraken', symbols: ['BTC/USD'] },
-    ],
-    feedEvents$: new Subject<FeedEvent>(),
-    symbols$: new Subject<SymbolView>(),
-    alerts$: new Subject<Alert>(),
-    silences$: new Subject<SilenceView>(),
-    emailEvents$: new Subject<EmailEvent>(),
-    latencyMs$: new Subject<number>(),
-    heartbeats$: new Subject<HeartbeatResult>(),
-  };
-}
 
 async function getJson(url: string) {
   const response = await fetch(url);

@@ -2,28 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { Subject } from 'rxjs';
-import type { Alert, FeedAlert, PriceAlert } from '../../src/domain/alert.js';
+import type { FeedAlert, PriceAlert } from '../../src/domain/alert.js';
 import type { FeedEvent, FeedState } from '../../src/domain/feed-status.js';
-import type { SilenceView, SymbolView } from '../../src/ops/ops-sources.js';
+import type { SymbolView } from '../../src/ops/ops-sources.js';
 import { type OpsServer, startOpsServer } from '../../src/ops/start-ops-server.js';
 import { launchChromium } from '../helpers/browser.js';
+import { eventually } from '../helpers/eventually.js';
+import { makeSources } from './ops-sources-fixture.js';
 
 const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
-
-/** Retries `check` until it stops throwing, for at most `timeoutMs`. */
-async function eventually(check: () => Promise<unknown>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
 
 const status = (exchange: string, state: FeedState, reconnects = 0, reason?: string): FeedEvent => ({
   type: 'status', status: { exchange, state, since: Date.now(), reconnects, ...(reason ? { reason } : {}) },
@@ -38,17 +25,7 @@ describe('status page in headless Chromium', function () {
   let browser: Browser;
   let page: Page;
   let server: OpsServer | undefined;
-  const sources = () => ({
-    feeds: [
-      { exchange: 'binance', symbols: ['BTC/USDT', 'ETH/USDT'] },
-      { exchange: 'kraken', symbols: ['BTC/USD'] },
-    ],
-    feedEvents$: new Subject<FeedEvent>(),
-    symbols$: new Subject<SymbolView>(),
-    alerts$: new Subject<Alert>(),
-    silences$: new Subject<SilenceView>(),
-  });
-  let feeds: ReturnType<typeof sources>;
+  let feeds: ReturnType<typeof makeSources>;
 
   before(async () => {
     browser = await launchChromium();
@@ -57,7 +34,7 @@ describe('status page in headless Chromium', function () {
     await browser?.close();
   });
   beforeEach(async () => {
-    feeds = sources();
+    feeds = makeSources();
     server = await startOpsServer('127.0.0.1:0', feeds, { pushEveryMs: 50, sseRetryMs: 200 });
     page = await browser.newPage({ viewport: { width: 1200, height: 820 } });
   });
@@ -131,7 +108,7 @@ describe('status page in headless Chromium', function () {
     // the service restarts on the same port: the browser's EventSource reconnects by itself
     const { port } = new URL(server!.url);
     await server!.close();
-    feeds = sources();
+    feeds = makeSources();
     server = await startOpsServer(`127.0.0.1:${port}`, feeds, { pushEveryMs: 50, sseRetryMs: 200 });
     feeds.feedEvents$.next(status('binance', 'live'));
     feeds.feedEvents$.next(status('kraken', 'live', 2));

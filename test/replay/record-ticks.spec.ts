@@ -6,7 +6,7 @@ import type { Tick } from '../../src/domain/tick.js';
 import { recordTicks } from '../../src/replay/record-ticks.js';
 import { replayTicks } from '../../src/replay/replay-ticks.js';
 import { type TempDir, tempDir } from '../helpers/temp-dir.js';
-import { createTestScheduler } from '../operators/test-scheduler.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 import { captureLogger } from './capture-logger.js';
 
 const tick = (price: number, ts: number, extra: Partial<Tick> = {}): Tick => ({ exchange: 'binance', symbol: 'BTC/USDT', price, ts, ...extra });

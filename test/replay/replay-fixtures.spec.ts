@@ -4,7 +4,7 @@ import type { PriceAlert } from '../../src/domain/alert.js';
 import { DEFAULT_THRESHOLDS } from '../../src/domain/config-types.js';
 import { detectAlerts } from '../../src/operators/detect-alerts.js';
 import { replayTicks } from '../../src/replay/replay-ticks.js';
-import { createTestScheduler } from '../operators/test-scheduler.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 import { captureLogger } from './capture-logger.js';
 
 /**

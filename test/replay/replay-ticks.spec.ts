@@ -5,7 +5,7 @@ import type { Tick } from '../../src/domain/tick.js';
 import type { ReplayProgress } from '../../src/replay/replay-progress.js';
 import { replayTicks } from '../../src/replay/replay-ticks.js';
 import { type TempDir, tempDir } from '../helpers/temp-dir.js';
-import { createTestScheduler } from '../operators/test-scheduler.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 import { captureLogger } from './capture-logger.js';
 
 const T0 = 1_717_200_000_000;

@@ -1,13 +1,11 @@
-import { expect } from 'chai';
 import { TestScheduler } from 'rxjs/testing';
 import { emailDigest } from '../../src/sinks/email-digest.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 describe('emailDigest', () => {
   let testScheduler: TestScheduler;
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => {
-      expect(actual).to.deep.equal(expected);
-    });
+    testScheduler = createTestScheduler();
   });
 
   const WAIT = 100;

@@ -12,6 +12,7 @@ import { emailSink, type DeliveryReport, type EmailSinkOptions } from '../../src
 import type { EmailMessage, EmailTransport } from '../../src/sinks/email-transport.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 import { btcUp, ethDown, krakenDown } from './email/alert-fixtures.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 const WAIT = 100;
 const FLUSH = 1000;
@@ -44,9 +45,7 @@ describe('emailSink', () => {
   let testScheduler: TestScheduler;
   let dir: TempDir;
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => {
-      expect(actual).to.deep.equal(expected);
-    });
+    testScheduler = createTestScheduler();
     dir = tempDir();
   });
   afterEach(() => dir.remove());
