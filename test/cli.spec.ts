@@ -46,6 +46,7 @@ describe('cli', function () {
       ['YAML syntax error', 'exchanges:\n  binance:\n    symbols: [BTC/USDT\n', /: YAML syntax error at line \d+, column \d+: /],
       ['unset environment variable', 'exchanges:\n  binance:\n    symbols: [BTC/USDT]\n    url: ${NO_SUCH_VARIABLE_X}\n', /: exchanges\.binance\.url: environment variable NO_SUCH_VARIABLE_X is not set/],
       ['unmappable symbol', 'exchanges:\n  kraken:\n    symbols: [BTC/USD, bitcoin]\n', /: exchanges\.kraken\.symbols\[1\]: "bitcoin" has no known quote currency/],
+      ['a symbol the exchange cannot carry', 'exchanges:\n  kraken:\n    symbols: [BTC/USD, XBT/EUR]\n', /: exchanges\.kraken\.symbols\[1\]: Kraken's v2 API calls bitcoin BTC: write BTC\/EUR$/],
       ['port out of range', 'exchanges:\n  binance:\n    symbols: [BTC/USDT]\nalerts:\n  email:\n    smtp_host: h\n    smtp_port: 0\n    from_addr: a@b.co\n    to_addrs: [c@d.co]\n', /: alerts\.email\.smtp_port: expected a port number 1-65535, got 0$/],
     ];
     for (const [what, yaml, line] of cases) {
