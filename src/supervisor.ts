@@ -107,6 +107,8 @@ export interface Supervisor {
   readonly state$: Observable<PriceState>;
   /** Deduplicated price alerts and feed-down/recovered alerts. */
   readonly alerts$: Observable<Alert>;
+  /** Every feed's status on every change (`connecting`, `live`, `stale`, `backoff`, `stopped`); runs the feeds. */
+  readonly feedStatus$: Observable<FeedStatus>;
   /** Wires sources to sinks as `npm start` does: log, journal, email, HTTP, heartbeat. */
   run(): SupervisorHandle;
   /**
@@ -175,6 +177,11 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
       ticks.pipe(detectAlerts(thresholds, { hysteresis })),
       statusesOf(events).pipe(feedDownAlerts(config.alerts.feed_down_after_ms, scheduler)),
     );
+  });
+
+  const feedStatus$ = defer(() => {
+    const events = new Subject<FeedEvent>();
+    return merge(statusesOf(events), feedTicks(events).pipe(ignoreElements(), finalize(() => events.complete())));
   });
 
   function run(): SupervisorHandle {
@@ -334,7 +341,7 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     };
   }
 
-  return { ticks$, state$, alerts$, run, replay };
+  return { ticks$, state$, alerts$, feedStatus$, run, replay };
 }
 
 function alertDetails(alert: Alert): string {

@@ -1,9 +1,10 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { FakeBinanceServer } from './helpers/fake-binance-server.js';
 import { waitUntil } from './helpers/fake-exchange-server.js';
-import { finished, runCli, startCli, waitForOutput } from './helpers/run-cli.js';
+import { finished, REPO_ROOT, runCli, startCli, waitForOutput } from './helpers/run-cli.js';
 import { startSmtpTestServer, type SmtpTestServer } from './helpers/smtp-test-server.js';
 import { tempDir, type TempDir } from './helpers/temp-dir.js';
 
@@ -122,6 +123,15 @@ ${emailBlock(50)}${extra}state_dir: ${join(dir.path, 'state')}
       expect(smtp.received.length).to.be.greaterThan(0);
       const mailed = smtp.received.map((m) => m.text).join('\n');
       expect(mailed).to.include('BTC/USDT');
+    });
+
+    it('works as the README says: npm start -- --config X --replay F', async () => {
+      const output = await new Promise<string>((resolve, reject) =>
+        execFile('npm', ['start', '--silent', '--', '--config', replayConfig(), '--replay', 'test/fixtures/btc-rally.jsonl'],
+          { cwd: REPO_ROOT, env: { ...process.env, TEST_SMTP_PASSWORD: 'pw-from-env' } },
+          (error, stdout) => (error ? reject(error) : resolve(stdout))),
+      );
+      expect(output).to.match(/replayed 14 ticks \(0 skipped\).*: 5 alert\(s\) \(pct_24h 2, pct_short 3\)\n$/);
     });
 
     it('exits 2 naming a missing tick file', async () => {

@@ -121,6 +121,18 @@ describe('supervisor (end to end over loopback)', function () {
     await waitUntil(() => binance.openConnections === 0, 'alerts$ closed its socket');
   });
 
+  it('reports feed status changes on feedStatus$ and closes the feed on unsubscribe', async () => {
+    const supervisor = createSupervisor(baseConfig());
+    const seen: string[] = [];
+    const subscription = supervisor.feedStatus$.subscribe((status) => seen.push(`${status.exchange} ${status.state}`));
+    await waitUntil(() => binance.openConnections === 1, 'connected');
+    binance.pushTicker('BTC/USDT', 100);
+    await waitUntil(() => seen.includes('binance live'), 'live');
+    subscription.unsubscribe();
+    await waitUntil(() => binance.openConnections === 0, 'closed');
+    expect(seen).to.deep.equal(['binance connecting', 'binance live']);
+  });
+
   it('stops when SMTP is down, leaving the email in the outbox', async () => {
     await smtp.close();
     handle = createSupervisor(baseConfig(), { logger: logger(), email: { flushTimeoutMs: 500, retryBaseMs: 50 } }).run();
