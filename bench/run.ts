@@ -1,0 +1,68 @@
+// `npm run bench`: builds, then measures the pipeline against the issue's targets (issue 8) in one
+// process and prints a table and one `BENCH {json}` line. Progress goes to stderr, results to stdout.
+// Run with --expose-gc (the npm script does) for the memory figures.
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { compareAlerts } from './compare-alerts.js';
+import { measureFramesToAlerts } from './frames-to-alerts.js';
+import { generateDay } from './generate-day.js';
+import { measureHeapGrowth } from './heap-growth.js';
+import { measureLiveLatency } from './live-latency.js';
+import { measureReplaySpeed } from './replay-speed.js';
+import { type BenchResults, formatBenchLine, formatTable } from './report.js';
+import { measureSymbolScale } from './symbol-scale.js';
+import { measureTicksToAlerts } from './ticks-to-alerts.js';
+
+const started = process.hrtime.bigint();
+const elapsed = () => `${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(0)} s`;
+const step = (text: string) => process.stderr.write(`bench [${elapsed()}] ${text}\n`);
+
+const market = generateDay();
+const frames = (market.dayMs / market.tickEveryMs) * market.symbols[0].length * 2;
+
+step(`1/6 raw frames -> alerts vs JSON.parse: ${frames.toLocaleString('en-US')} generated frames`);
+const framesToAlerts = measureFramesToAlerts(market);
+step('2/6 ticks -> alerts vs the naive reference (the naive one takes about a minute)');
+const ticksToAlerts = measureTicksToAlerts(market);
+step('3/6 cost per tick at 10, 1000 and 10 000 symbols');
+const symbolScale = measureSymbolScale();
+step('4/6 memory after 1 M and 10 M ticks');
+const memory = measureHeapGrowth();
+step('5/6 live latency over a loopback fake Binance');
+const liveLatency = await measureLiveLatency();
+step('6/6 --replay of the generated day');
+const replay = await measureReplaySpeed(market);
+
+const cpu = cpus()[0];
+const results: BenchResults = {
+  machine: {
+    cpus: availableParallelism(),
+    cpuModel: cpu?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  },
+  input: {
+    seed: market.seed,
+    symbolsPerExchange: market.symbols[0].length,
+    frames,
+    tickEveryMs: market.tickEveryMs,
+    plannedAlerts: market.expectedAlerts.length,
+  },
+  framesToAlerts,
+  ticksToAlerts,
+  symbolScale,
+  memory,
+  liveLatency,
+  replay,
+  checks: [
+    { name: 'naive reference = detectAlerts on the day (exchange, symbol, rule, direction, level, ts)', comparison: ticksToAlerts.agreement },
+    { name: 'detectAlerts raised exactly the planned alerts', comparison: compareAlerts(market.expectedAlerts, ticksToAlerts.pipelineAlerts, { ignoreTime: true }) },
+    { name: 'raw frames path = ticks path', comparison: compareAlerts(ticksToAlerts.pipelineAlerts, framesToAlerts.alerts) },
+    { name: '--replay journaled the same alerts', comparison: compareAlerts(ticksToAlerts.pipelineAlerts, replay.alerts) },
+  ],
+  durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+};
+
+process.stdout.write(`${formatTable(results)}\n${formatBenchLine(results)}\n`);
+// Targets are reported, not enforced; a failed check means the figures cannot be trusted.
+if (results.checks.some((check) => !check.comparison.agree)) process.exitCode = 1;
