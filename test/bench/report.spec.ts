@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { benchTargets, type BenchResults, formatBenchLine, formatTable } from '../../bench/report.js';
+
+const reading = (total: number) => ({ heapUsed: total / 2, arrayBuffers: total / 2, total });
+
+/** One run's figures: the frames path misses its target, everything else meets it. */
+const results: BenchResults = {
+  machine: { cpus: 2, cpuModel: 'Test CPU', memoryGiB: 4, node: 'v20.0.0', platform: 'linux x64' },
+  input: { seed: 1, symbolsPerExchange: 1000, frames: 2_000_000, tickEveryMs: 86_400, plannedAlerts: 84 },
+  framesToAlerts: { frames: 2_000_000, rejected: 0, pipelinePerSecond: 100_000, jsonParsePerSecond: 250_000, ratio: 0.4, alerts: [] },
+  ticksToAlerts: {
+    ticks: 2_000_000, pipelinePerSecond: 1_000_000, naivePerSecond: 40_000, speedup: 25, ticksPerDayWindow: 1000,
+    pipelineAlerts: [], agreement: { agree: true, expected: 84, actual: 84 },
+  },
+  symbolScale: { nsPerTick: { '10': 500, '1000': 600, '10000': 700 }, ratio: 1.4 },
+  memory: {
+    symbols: 1000, before: reading(8e6), afterFirst: reading(110e6), afterTotal: reading(111e6),
+    ratio: 111 / 110, stateRatio: 103 / 102, bytesPerSymbolWindow: 51_000,
+  },
+  liveLatency: { alerts: 1000, p50Ms: 0.2, p99Ms: 0.6, maxMs: 4, meanMs: 0.25, frames: 2400 },
+  replay: { ticks: 2_000_000, fileBytes: 3e8, spanMs: 86_400_000, wallMs: 10_000, timesRealTime: 8640, summary: '', alerts: [] },
+  checks: [{ name: 'naive = pipeline', comparison: { agree: true, expected: 84, actual: 84 } }],
+  durationMs: 150_000,
+};
+
+describe('bench: report', () => {
+  it('judges each target against its bound', () => {
+    const targets = benchTargets(results);
+    expect(Object.fromEntries(Object.entries(targets).map(([name, target]) => [name, target.met]))).to.deep.equal({
+      framesVsJsonParse: false,
+      ticksVsNaive: true,
+      symbolScale10000vs10: true,
+      heap10MVs1M: true,
+      bytesPerSymbolWindow: true,
+      liveP99Ms: true,
+      replayTimesRealTime: true,
+    });
+    expect(targets['framesVsJsonParse']).to.deep.equal({ value: 0.4, target: 0.5, comparison: '>=', met: false, unit: 'x JSON.parse' });
+    expect(benchTargets({ ...results, liveLatency: { ...results.liveLatency, p99Ms: 5 } })['liveP99Ms']!.met).to.equal(false);
+  });
+
+  it('prints one BENCH line of JSON with every figure and the targets', () => {
+    const line = formatBenchLine(results);
+    expect(line.startsWith('BENCH {')).to.equal(true);
+    const json = JSON.parse(line.slice('BENCH '.length));
+    expect(json.framesToAlerts).to.include({ framesPerSecond: 100_000, jsonParsePerSecond: 250_000, ratio: 0.4 });
+    expect(json.symbolScale.nsPerTick).to.deep.equal({ '10': 500, '1000': 600, '10000': 700 });
+    expect(json.liveLatency).to.include({ p50Ms: 0.2, p99Ms: 0.6 });
+    expect(json.targets.ticksVsNaive).to.deep.equal({ value: 25, target: 20, comparison: '>=', met: true, unit: 'x naive' });
+    expect(json.checks).to.deep.equal({ 'naive = pipeline': true });
+  });
+
+  it('prints a table with met / NOT MET per row and the checks', () => {
+    const table = formatTable(results).split('\n');
+    expect(table[0]).to.equal('crypto-supervisor bench: 2 x Test CPU, 4 GiB, Node v20.0.0 (linux x64)');
+    expect(table.find((line) => line.startsWith('1 raw frames'))).to.match(/0\.40x +>= 0\.5 x JSON\.parse +NOT MET$/);
+    expect(table.find((line) => line.startsWith('6 --replay'))).to.match(/8,640x real time +>= 5,000 x real time +met$/);
+    expect(table).to.include('  ok   naive = pipeline: 84 alerts');
+  });
+});
