@@ -303,27 +303,47 @@ export class PriceWindow {
     this.highsSize += 1;
   }
 
-  /** Drops every entry of a bucket before `windowStart`, remembering the newest one's last price. */
+  /**
+   * Drops every entry of a bucket before `windowStart`, remembering the newest one's last price.
+   * Hot: it runs once per tick that opens a bucket, and reads entries at the far end of the
+   * ring (cache misses), so it compares times against the start in ms and steps the ring
+   * positions inline instead of dividing each entry's time into a bucket number.
+   */
   private expire(windowStart: number): void {
     const d = this.data;
     if (d[OLDEST_BUCKET]! >= windowStart) return;
+    const startMs = windowStart * d[BUCKET_MS]!;
     const q = this.queues;
     const n = this.buckets;
-    while (this.lowsSize > 0 && this.bucketOf(d[PriceWindow.entry(q[this.lowsHead]!) + E_LAST_TS]!) < windowStart) {
-      this.lowsHead = this.wrap(this.lowsHead, 1);
-      this.lowsSize -= 1;
+    let head = this.lowsHead;
+    let size = this.lowsSize;
+    while (size > 0 && d[SCALARS + q[head]! * ENTRY + E_LAST_TS]! < startMs) {
+      head = head + 1 === n ? 0 : head + 1;
+      size -= 1;
     }
-    while (this.highsSize > 0 && this.bucketOf(d[PriceWindow.entry(q[n + this.highsHead]!) + E_LAST_TS]!) < windowStart) {
-      this.highsHead = this.wrap(this.highsHead, 1);
-      this.highsSize -= 1;
+    this.lowsHead = head;
+    this.lowsSize = size;
+    head = this.highsHead;
+    size = this.highsSize;
+    while (size > 0 && d[SCALARS + q[n + head]! * ENTRY + E_LAST_TS]! < startMs) {
+      head = head + 1 === n ? 0 : head + 1;
+      size -= 1;
     }
-    while (this.size > 0 && this.bucketOf(d[PriceWindow.entry(this.head) + E_LAST_TS]!) < windowStart) {
-      d[HELD_PRICE] = d[PriceWindow.entry(this.head) + E_LAST]!;
-      d[HELD_TS] = d[PriceWindow.entry(this.head) + E_LAST_TS]!;
-      this.head = this.wrap(this.head, 1);
-      this.size -= 1;
+    this.highsHead = head;
+    this.highsSize = size;
+    head = this.head;
+    size = this.size;
+    while (size > 0) {
+      const i = SCALARS + head * ENTRY;
+      if (d[i + E_LAST_TS]! >= startMs) break;
+      d[HELD_PRICE] = d[i + E_LAST]!;
+      d[HELD_TS] = d[i + E_LAST_TS]!;
+      head = head + 1 === n ? 0 : head + 1;
+      size -= 1;
     }
-    d[OLDEST_BUCKET] = this.size > 0 ? this.bucketOf(d[PriceWindow.entry(this.head) + E_LAST_TS]!) : Number.POSITIVE_INFINITY;
+    this.head = head;
+    this.size = size;
+    d[OLDEST_BUCKET] = size > 0 ? this.bucketOf(d[SCALARS + head * ENTRY + E_LAST_TS]!) : Number.POSITIVE_INFINITY;
   }
 
   /** Records the blind interval `(from, to]`, ended by a tick at `price`. */
