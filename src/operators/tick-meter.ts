@@ -7,8 +7,14 @@ const EXCHANGE_OPEN_WINDOW_MS = 86_400_000;
 
 /** Everything kept per (exchange, symbol). */
 export interface SymbolTrack {
-  /** The `window_24h_ms` window. */
-  readonly day: PriceWindow;
+  /**
+   * The `window_24h_ms` window, created by the symbol's first tick whose 24 h
+   * reference is our own window. While the exchange's rolling open serves as the
+   * reference (Binance, Coinbase) it is never needed: skipping it halves the work
+   * and the memory per tick. Once created it is fed every tick; its coverage says
+   * how much history it has.
+   */
+  day: PriceWindow | undefined;
   /** The `window_short_ms` window. */
   readonly short: PriceWindow;
   /**
@@ -45,7 +51,8 @@ export class TickMeter {
   coverage24h = 0;
 
   private readonly bySymbolByExchange = new Map<string, Map<string, SymbolTrack>>();
-  private readonly dayMs: number;
+  /** `window_24h_ms`. */
+  readonly dayMs: number;
   private readonly shortMs: number;
   private readonly buckets: number;
   private readonly useExchangeOpen: boolean;
@@ -80,23 +87,24 @@ export class TickMeter {
     let track = bySymbol.get(tick.symbol);
     if (track === undefined) {
       track = {
-        day: new PriceWindow(this.dayMs, this.buckets),
+        day: undefined,
         short: new PriceWindow(this.shortMs, this.buckets),
         alertLevels: new Float64Array(4),
       };
       bySymbol.set(tick.symbol, track);
     }
-    const { day, short } = track;
-    day.add(price, ts, tick.blindFrom);
-    short.add(price, ts, tick.blindFrom);
+    track.short.add(price, ts, tick.blindFrom);
 
     const open = tick.open24h;
     if (this.useExchangeOpen && open !== undefined && open > 0 && open !== Number.POSITIVE_INFINITY) {
+      track.day?.add(price, ts, tick.blindFrom);
       this.reference24h = open;
       this.reference24hTs = undefined;
       this.reference24hSource = 'open24h';
       this.coverage24h = 1;
     } else {
+      const day = (track.day ??= new PriceWindow(this.dayMs, this.buckets));
+      day.add(price, ts, tick.blindFrom);
       this.reference24h = day.oldest;
       this.reference24hTs = day.oldestTs;
       this.reference24hSource = 'window';

@@ -56,7 +56,7 @@ export interface TickMetricsOptions {
 
 /** Reads the metrics of a tick `meter` has just observed into `track`. */
 export function readTickMetrics(meter: TickMeter, track: SymbolTrack, tick: Tick): TickMetrics {
-  const { day, short } = track;
+  const { short } = track;
   const price = tick.price;
   return {
     ts: tick.ts,
@@ -68,7 +68,7 @@ export function readTickMetrics(meter: TickMeter, track: SymbolTrack, tick: Tick
     reference24hTs: meter.reference24hTs,
     reference24hSource: meter.reference24hSource,
     coverage24h: meter.coverage24h,
-    window24hMs: day.windowMs,
+    window24hMs: meter.dayMs,
     changeShort: price / short.oldest - 1,
     shortLow: short.min,
     shortLowTs: short.minTs,

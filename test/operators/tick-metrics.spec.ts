@@ -30,8 +30,24 @@ describe('tickMetrics', () => {
       const metrics = hot('a b', ticks).pipe(tickMetrics(DEFAULT_THRESHOLDS), pick('change24h', 'reference24h', 'reference24hTs', 'reference24hSource', 'coverage24h'));
       expectObservable(metrics).toBe('a b', {
         a: { change24h: 105 / 100 - 1, reference24h: 100, reference24hTs: undefined, reference24hSource: 'open24h', coverage24h: 1 },
-        // without open24h: the oldest price in our own window, which starts 499 buckets of 86.4 s before 0
-        b: { change24h: 106 / 105 - 1, reference24h: 105, reference24hTs: 0, reference24hSource: 'window', coverage24h: HALF_DAY / (HALF_DAY + 499 * 86_400) },
+        // without open24h: our own window, which was not kept while the exchange's open served,
+        // so it starts now: no history yet, and its coverage says so
+        b: { change24h: 0, reference24h: 106, reference24hTs: HALF_DAY, reference24hSource: 'window', coverage24h: 0 },
+      });
+    });
+  });
+
+  it('keeps no 24 h window while the exchange open serves, and one from the first tick without it', () => {
+    createTestScheduler().run(({ hot, expectObservable }) => {
+      const HOUR = 3_600_000;
+      const ticks = { a: btc(100, 0, { open24h: 100 }), b: btc(101, HOUR), c: btc(103, 2 * HOUR, { open24h: 100 }), d: btc(102, 3 * HOUR) };
+      const metrics = hot('a b c d', ticks).pipe(tickMetrics(DEFAULT_THRESHOLDS), pick('reference24h', 'reference24hTs', 'reference24hSource'));
+      expectObservable(metrics).toBe('a b c d', {
+        a: { reference24h: 100, reference24hTs: undefined, reference24hSource: 'open24h' },
+        b: { reference24h: 101, reference24hTs: HOUR, reference24hSource: 'window' },
+        c: { reference24h: 100, reference24hTs: undefined, reference24hSource: 'open24h' },
+        // once created, the window is fed every tick, also while the open serves
+        d: { reference24h: 101, reference24hTs: HOUR, reference24hSource: 'window' },
       });
     });
   });
