@@ -4,9 +4,9 @@ import type { Thresholds } from '../domain/config-types.js';
 import type { Tick } from '../domain/tick.js';
 import { nextAlertLevel } from './alert-level.js';
 import { checkAlertSettings, priceAlertOf } from './dedupe-alerts.js';
-import { ruleCandidate, ruleMagnitude, thresholdsBySlot } from './price-rules.js';
+import { ruleCandidate, slotMagnitude, thresholdsBySlot } from './price-rules.js';
 import { TickMeter } from './tick-meter.js';
-import { readTickMetrics } from './tick-metrics.js';
+import { readTickMetrics, type TickMetrics } from './tick-metrics.js';
 
 /** Options of {@link detectAlerts}. */
 export interface DetectAlertsOptions {
@@ -56,14 +56,22 @@ export function detectAlerts(thresholds: Thresholds, options: DetectAlertsOption
         next(tick) {
           const track = meter.observe(tick);
           if (track === undefined) return;
-          const metrics = readTickMetrics(meter, track, tick);
+          // The rules read three numbers; the full metrics object is built only when a level rises.
+          const price = tick.price;
+          const change24h = price / meter.reference24h - 1;
+          const shortUp = price / track.short.min - 1;
+          const shortDown = price / track.short.max - 1;
           const levels = track.alertLevels;
+          let metrics: TickMetrics | undefined;
           for (let slot = 0; slot < bySlot.length; slot++) {
             const level = levels[slot]!;
-            const next = nextAlertLevel(level, ruleMagnitude(metrics, slot), bySlot[slot]!, hysteresis);
+            const next = nextAlertLevel(level, slotMagnitude(slot, change24h, shortUp, shortDown), bySlot[slot]!, hysteresis);
             // State first: the emission below may re-enter.
             levels[slot] = next;
-            if (next > level) subscriber.next(priceAlertOf(ruleCandidate(metrics, slot, bySlot[slot]!), next));
+            if (next > level) {
+              metrics ??= readTickMetrics(meter, track, tick);
+              subscriber.next(priceAlertOf(ruleCandidate(metrics, slot, bySlot[slot]!), next));
+            }
           }
         },
         error: (error: unknown) => subscriber.error(error),

@@ -40,20 +40,26 @@ export function thresholdsBySlot(thresholds: Thresholds): readonly number[] {
 }
 
 /**
- * The size (a fraction >= 0) of a tick's move for the (rule, direction) of `slot`:
- * `pct_24h` from its reference, `pct_short` up from the window's low, down from its high.
+ * The size (a fraction >= 0) of a move for the (rule, direction) of `slot`, from
+ * the three numbers the rules read: `pct_24h` from its reference (`change24h`),
+ * `pct_short` up from the window's low (`shortUp`), down from its high (`shortDown`).
  */
-export function ruleMagnitude(m: TickMetrics, slot: number): number {
+export function slotMagnitude(slot: number, change24h: number, shortUp: number, shortDown: number): number {
   switch (slot) {
     case 0:
-      return m.change24h > 0 ? m.change24h : 0;
+      return change24h > 0 ? change24h : 0;
     case 1:
-      return m.change24h < 0 ? -m.change24h : 0;
+      return change24h < 0 ? -change24h : 0;
     case 2:
-      return m.shortUp;
+      return shortUp;
     default:
-      return -m.shortDown;
+      return -shortDown;
   }
+}
+
+/** {@link slotMagnitude} of a tick's metrics. */
+export function ruleMagnitude(m: TickMetrics, slot: number): number {
+  return slotMagnitude(slot, m.change24h, m.shortUp, m.shortDown);
 }
 
 /** The full reading of `slot` for a tick, given the slot's threshold. */
