@@ -59,8 +59,12 @@ export const coinbase: Connector = {
     if (message['type'] !== 'ticker') return []; // heartbeat, subscriptions, error, and types added later
     const native = readString(message, 'product_id', frame);
     if (typeof native !== 'string') return native;
-    const split = NATIVE.exec(native);
-    const symbol = symbols ? symbols.get(native) : split ? `${split[1]}/${split[2]}` : undefined;
+    let symbol: string | undefined;
+    if (symbols) symbol = symbols.get(native);
+    else {
+      const split = NATIVE.exec(native);
+      symbol = split ? `${split[1]}/${split[2]}` : undefined;
+    }
     if (symbol === undefined) return rejectFrame('unknown_symbol', frame, native);
     const ts = readIsoTime(message, 'time', frame);
     if (typeof ts !== 'number') return ts;

@@ -82,12 +82,57 @@ export function readEpochMs(object: JsonObject, field: string, frame: string): n
 // Kraken send microseconds). Date.parse misreads long fractions, so it only sees milliseconds.
 const ISO_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Value of the `count` ASCII digits of `text` from `at`, or NaN when one is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * The common exact shape `YYYY-MM-DDTHH:MM:SS.ffffffZ` (Coinbase, Kraken: 27
+ * characters, UTC, microseconds) read digit by digit: the regex and
+ * `Date.parse` below cost five times more, on every frame. NaN for anything else.
+ */
+function utcMicrosTime(raw: string): number {
+  if (raw.length !== 27 || raw.charCodeAt(26) !== 90 /* Z */ || raw.charCodeAt(19) !== 46 /* . */) return Number.NaN;
+  if (raw[4] !== '-' || raw[7] !== '-' || raw[10] !== 'T' || raw[13] !== ':' || raw[16] !== ':') return Number.NaN;
+  const month = digits(raw, 5, 2);
+  const day = digits(raw, 8, 2);
+  const hour = digits(raw, 11, 2);
+  const minute = digits(raw, 14, 2);
+  const second = digits(raw, 17, 2);
+  if (!(hour <= 23 && minute <= 59 && second <= 59)) return Number.NaN;
+  const year = digits(raw, 0, 4);
+  if (!isCalendarDate(year, month, day) || Number.isNaN(digits(raw, 23, 3))) return Number.NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, digits(raw, 20, 3));
+}
+
+/** False for 31 April or 29 February 2023, which `Date.UTC` and `Date.parse` silently roll over. */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+
 /** A required ISO 8601 time string (`2022-10-19T23:28:22.061769Z`) as epoch ms. */
 export function readIsoTime(object: JsonObject, field: string, frame: string): number | FrameRejection {
   const raw = object[field];
   if (raw === undefined || raw === null) return rejectFrame('missing_field', frame, field);
+  if (typeof raw === 'string') {
+    const fast = utcMicrosTime(raw);
+    if (!Number.isNaN(fast)) return fast;
+  }
   const match = typeof raw === 'string' ? ISO_TIME.exec(raw) : null;
-  if (!match) return rejectFrame('bad_time', frame, `${field} is ${JSON.stringify(raw)}`);
+  const date = match?.[1];
+  if (!match || !date || !isCalendarDate(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)))) {
+    return rejectFrame('bad_time', frame, `${field} is ${JSON.stringify(raw)}`);
+  }
   const millis = (match[2] ?? '').padEnd(3, '0').slice(0, 3);
   const ms = Date.parse(`${match[1]}.${millis}${match[3]}`);
   return Number.isFinite(ms) ? ms : rejectFrame('bad_time', frame, `${field} is ${JSON.stringify(raw)}`);
