@@ -71,7 +71,8 @@ export function measureHeapGrowth(options: HeapGrowthOptions = {}): HeapGrowthRe
     return { heapUsed, arrayBuffers, total: heapUsed + arrayBuffers };
   };
 
-  const source = new SyntheticTicks({ symbols, everyMs: options.everyMs ?? 100_000 });
+  // No open24h: both windows of every symbol are kept, the most memory a symbol can take.
+  const source = new SyntheticTicks({ symbols, everyMs: options.everyMs ?? 100_000, open24h: false });
   const ticks$ = new Subject<Tick>();
   let alerts = 0;
   const subscription = ticks$.pipe(detectAlerts(options.thresholds ?? DEFAULT_THRESHOLDS)).subscribe(() => (alerts += 1));

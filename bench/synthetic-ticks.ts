@@ -10,6 +10,11 @@ export interface SyntheticTicksOptions {
   /** Time of the first tick, epoch ms. Default 2024-06-01T00:00:00Z. */
   readonly startMs?: number;
   readonly seed?: number;
+  /**
+   * Whether ticks carry `open24h` (Binance, Coinbase: the 24 h rule needs no window of
+   * its own) or not (Kraken: both windows are kept, the most memory). Default true.
+   */
+  readonly open24h?: boolean;
 }
 
 /**
@@ -29,6 +34,7 @@ export class SyntheticTicks {
   private readonly stepMs: number;
   private readonly startMs: number;
   private count = 0;
+  private readonly withOpen: boolean;
 
   constructor(options: SyntheticTicksOptions) {
     this.random = seededRandom(options.seed ?? 7);
@@ -36,6 +42,7 @@ export class SyntheticTicks {
     this.levels = Float64Array.from(this.names, () => Math.exp(this.random.between(Math.log(0.05), Math.log(60_000))));
     this.stepMs = options.everyMs / options.symbols;
     this.startMs = options.startMs ?? Date.UTC(2024, 5, 1);
+    this.withOpen = options.open24h ?? true;
   }
 
   /** The next tick, in time order. */
@@ -43,13 +50,13 @@ export class SyntheticTicks {
     const n = this.count++;
     const index = n % this.names.length;
     const level = this.levels[index]!;
-    return {
+    const tick = {
       exchange: 'binance',
       symbol: this.names[index]!,
       price: level * (1 + 0.004 * (this.random.next() - 0.5)),
       ts: this.startMs + Math.floor(n * this.stepMs),
-      open24h: level,
     };
+    return this.withOpen ? { ...tick, open24h: level } : tick;
   }
 
   /** The next `n` ticks. */
