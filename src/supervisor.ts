@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import {
   asyncScheduler,
+  concat,
   defer,
   filter,
   finalize,
+  from,
   identity,
   ignoreElements,
   lastValueFrom,
@@ -173,9 +175,10 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
   const alerts$ = defer(() => {
     const events = new Subject<FeedEvent>();
     const ticks = feedTicks(events).pipe(finalize(() => events.complete()), share());
+    // Statuses first: the feeds report `connecting` as soon as the ticks are subscribed.
     return merge(
-      ticks.pipe(detectAlerts(thresholds, { hysteresis })),
       statusesOf(events).pipe(feedDownAlerts(config.alerts.feed_down_after_ms, scheduler)),
+      ticks.pipe(detectAlerts(thresholds, { hysteresis })),
     );
   });
 
@@ -191,6 +194,11 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     const events = new Subject<FeedEvent>();
     const subscriptions = new Subscription();
     const listen = options.http ?? config.http?.listen;
+    // Consumers that subscribe after the feeds started (the HTTP surface, once it listens)
+    // first get each feed's latest status, so a feed that went live early is not shown as unknown.
+    const latestStatus = new Map<string, FeedEvent>();
+    subscriptions.add(events.subscribe((event) => event.type === 'status' && latestStatus.set(event.status.exchange, event)));
+    const feedEvents$ = defer(() => concat(from([...latestStatus.values()]), events));
 
     const ticks = feedTicks(events).pipe(
       options.record ? recordTicks(options.record, { logger }) : identity,
@@ -215,8 +223,8 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     }
 
     const alerts = merge(
+      statusesOf(feedEvents$).pipe(feedDownAlerts(config.alerts.feed_down_after_ms, scheduler)),
       priceAlerts.pipe(tap(() => latencyMs.next(now() - lastReceivedAt))),
-      statusesOf(events).pipe(feedDownAlerts(config.alerts.feed_down_after_ms, scheduler)),
     ).pipe(
       tap((alert) => alertLog.info(alertHeadline(alert) + alertDetails(alert))),
       journalSink(join(config.state_dir, 'alerts.jsonl'), { logger: alertLog }),
@@ -237,7 +245,7 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
       : alerts.pipe(ignoreElements());
     if (!email) logger.info('email is off: alerts go to the log and the journal only');
 
-    const silences = merge(ticks.pipe(map((tick) => ({ type: 'tick' as const, tick }))), events).pipe(
+    const silences = merge(feedEvents$, ticks.pipe(map((tick) => ({ type: 'tick' as const, tick })))).pipe(
       silentSymbols(config.alerts.symbol_silent_after_ms, feeds, scheduler),
       tap((silence) => {
         const where = `${silence.exchange} ${silence.symbol}`;
@@ -256,7 +264,7 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
         listen,
         {
           feeds,
-          feedEvents$: events,
+          feedEvents$,
           symbols$: symbols$!,
           alerts$: alerts,
           silences$: silences,
@@ -270,7 +278,7 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     }
 
     if (config.ops.heartbeat_url) {
-      const allLive = events.pipe(allFeedsLive(feeds.map((feed) => feed.exchange)));
+      const allLive = feedEvents$.pipe(allFeedsLive(feeds.map((feed) => feed.exchange)));
       subscriptions.add(
         heartbeatPings(config.ops.heartbeat_url, config.ops.heartbeat_every_ms, allLive, {
           logger: logger.child('heartbeat'),
