@@ -11,7 +11,9 @@ import {
   lastValueFrom,
   map,
   merge,
+  type MonoTypeOperatorFunction,
   type Observable,
+  pipe,
   type SchedulerLike,
   share,
   Subject,
@@ -170,6 +172,15 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
   const feedTicks = (events: Partial<{ next(event: FeedEvent): void }>) =>
     marketTicks(config.exchanges, { logger: logger.child('connectors'), scheduler, events, ...options.feed });
 
+  /** Every alert is logged at INFO, then appended to the journal before anything downstream (email) sees it. */
+  const logAndJournal = (): MonoTypeOperatorFunction<Alert> => {
+    const alertLog = logger.child('alerts');
+    return pipe(
+      tap((alert: Alert) => alertLog.info(alertHeadline(alert) + alertDetails(alert))),
+      journalSink(join(config.state_dir, 'alerts.jsonl'), { logger: alertLog }),
+    );
+  };
+
   const ticks$ = defer(() => feedTicks({}));
   const state$ = ticks$.pipe(priceState());
   const alerts$ = defer(() => {
@@ -189,7 +200,6 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
 
   function run(): SupervisorHandle {
     logger.info(`starting: ${summarizeConfig(config)}`);
-    const alertLog = logger.child('alerts');
     const stop$ = new Subject<void>();
     const events = new Subject<FeedEvent>();
     const subscriptions = new Subscription();
@@ -226,8 +236,7 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
       statusesOf(feedEvents$).pipe(feedDownAlerts(config.alerts.feed_down_after_ms, scheduler)),
       priceAlerts.pipe(tap(() => latencyMs.next(now() - lastReceivedAt))),
     ).pipe(
-      tap((alert) => alertLog.info(alertHeadline(alert) + alertDetails(alert))),
-      journalSink(join(config.state_dir, 'alerts.jsonl'), { logger: alertLog }),
+      logAndJournal(),
       finalize(() => latencyMs.complete()),
       share(),
     );
@@ -288,7 +297,8 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
       );
     }
 
-    // Sinks first, the sources last: every consumer is attached before the first socket opens.
+    // Subscribing connects the feeds; their sockets open asynchronously, so every consumer
+    // subscribed in this synchronous block is attached before the first tick can arrive.
     const delivered = lastValueFrom(deliveries, { defaultValue: undefined });
     subscriptions.add(silences.subscribe());
 
@@ -311,7 +321,6 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
 
   async function replay(source: string | Iterable<Tick>, replayOptions: ReplayRunOptions = {}): Promise<ReplaySummary> {
     const virtual = new VirtualTimeScheduler();
-    const alertLog = logger.child('alerts');
     const perRule: Record<string, number> = {};
     let last: ReplayProgress | undefined;
     const ticks = replayTicks(source, {
@@ -324,11 +333,8 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     });
     const alerts = ticks.pipe(
       detectAlerts(thresholds, { hysteresis }),
-      tap((alert) => {
-        perRule[alert.rule] = (perRule[alert.rule] ?? 0) + 1;
-        alertLog.info(alertHeadline(alert) + alertDetails(alert));
-      }),
-      journalSink(join(config.state_dir, 'alerts.jsonl'), { logger: alertLog }),
+      tap((alert) => (perRule[alert.rule] = (perRule[alert.rule] ?? 0) + 1)),
+      logAndJournal(),
     );
     const email = replayOptions.send ? config.alerts.email : undefined;
     if (replayOptions.send && !email) logger.warn('--send given but alerts.email is not configured: nothing is emailed');
