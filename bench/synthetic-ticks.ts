@@ -50,13 +50,12 @@ export class SyntheticTicks {
     const n = this.count++;
     const index = n % this.names.length;
     const level = this.levels[index]!;
-    const tick = {
-      exchange: 'binance',
-      symbol: this.names[index]!,
-      price: level * (1 + 0.004 * (this.random.next() - 0.5)),
-      ts: this.startMs + Math.floor(n * this.stepMs),
-    };
-    return this.withOpen ? { ...tick, open24h: level } : tick;
+    const symbol = this.names[index]!;
+    const price = level * (1 + 0.004 * (this.random.next() - 0.5));
+    const ts = this.startMs + Math.floor(n * this.stepMs);
+    // Object literals, not a spread: a spread copy is slower to make and to read, which
+    // would be charged to the pipeline.
+    return this.withOpen ? { exchange: 'binance', symbol, price, ts, open24h: level } : { exchange: 'binance', symbol, price, ts };
   }
 
   /** The next `n` ticks. */
