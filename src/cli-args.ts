@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type LogLevel, parseLogLevel } from './log.js';
+import { errorMessage } from './domain/error-message.js';
 
 /** What the command line asked for. */
 export interface CliArgs {
@@ -60,7 +61,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       strict: true,
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(errorMessage(error));
   }
   const levelText = values['log-level'] ?? env['LOG_LEVEL'];
   let logLevel: LogLevel | undefined;

@@ -8,6 +8,7 @@ import { createLogger } from './log.js';
 import { renderProgress } from './replay/render-progress.js';
 import { formatReplaySummary } from './replay-summary.js';
 import { createSupervisor, exchangeConfigIssues, type Supervisor, type SupervisorHandle } from './supervisor.js';
+import { errorMessage } from './domain/error-message.js';
 
 /** Graceful shutdown must finish within this budget (the sinks get a little less). */
 const SHUTDOWN_BUDGET_MS = 5000;
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
         process.exit(0);
       },
       (error: unknown) => {
-        logger.error(`shutdown failed: ${(error as Error).message}`);
+        logger.error(`shutdown failed: ${errorMessage(error)}`);
         process.exit(1);
       },
     );
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
     ...(args.http ? { http: args.http } : {}),
   }).run();
   handle.ready.catch((error: unknown) => {
-    logger.error(`cannot start: ${(error as Error).message}`);
+    logger.error(`cannot start: ${errorMessage(error)}`);
     process.exit(1);
   });
   // A daemon runs until it is told to stop, whatever its feeds are doing.
@@ -105,7 +106,7 @@ async function replay(file: string, args: CliArgs, supervisor: Supervisor): Prom
         process.stderr.write(`\r${line}\x1b[K${progress.done ? '\n' : ''}`);
       },
     })
-    .catch((error: unknown) => fail((error as Error).message, 2));
+    .catch((error: unknown) => fail(errorMessage(error), 2));
   process.stdout.write(`${formatReplaySummary(summary, Date.now() - started)}\n`);
 }
 

@@ -14,6 +14,7 @@ import {
 import { expandEnv } from './expand-env.js';
 import { reportErrors } from './report-errors.js';
 import { findUnknownKeys } from './unknown-keys.js';
+import { errorMessage } from '../domain/error-message.js';
 
 /** Where {@link decodeConfig} gets what is outside the file. */
 export interface DecodeOptions {
@@ -75,7 +76,7 @@ function toEmailConfig(email: EmailFile, options: DecodeOptions): E.Either<Confi
     try {
       password = (options.readSecretFile ?? ((p) => readFileSync(p, 'utf8')))(file).replace(/\r?\n$/, '');
     } catch (error) {
-      issues.push({ path: 'alerts.email.password_file', message: `cannot read ${file}: ${(error as Error).message}` });
+      issues.push({ path: 'alerts.email.password_file', message: `cannot read ${file}: ${errorMessage(error)}` });
     }
   }
   if (email.username && password === undefined) {

@@ -5,6 +5,7 @@ import { load, YAMLException } from 'js-yaml';
 import { ConfigError } from './config-issue.js';
 import type { Config } from '../domain/config-types.js';
 import { decodeConfig, type DecodeOptions } from './decode-config.js';
+import { errorMessage } from '../domain/error-message.js';
 
 /** Parses YAML text; a syntax error becomes a one-line {@link ConfigError} with line and column. */
 export function parseConfigText(text: string, file: string): unknown {
@@ -33,7 +34,7 @@ export async function loadConfig(path: string, options: DecodeOptions = {}): Pro
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : errorMessage(error);
     throw new ConfigError(path, [{ path: '', message: `cannot read config: ${why}` }]);
   }
   const decoded = decodeConfig(parseConfigText(text, path), { baseDir: dirname(path), ...options });

@@ -13,6 +13,7 @@ import type { FeedTracker } from './feed-tracker.js';
 import { isRejection, rejectFrame } from './frame-rejection.js';
 import { FrameTooLargeError, type SocketControl, type SocketEvent } from './socket-frames.js';
 import { StaleFeedError, watchdog } from './watchdog.js';
+import { errorMessage } from '../domain/error-message.js';
 
 /** A connection that has delivered data for this long has proven healthy: the backoff starts over. */
 export const HEALTHY_AFTER_MS = 10_000;
@@ -36,11 +37,6 @@ export interface ConnectionSetup {
   readonly logger: Logger;
   readonly scheduler: SchedulerLike;
   readonly random: () => number;
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
 }
 
 /**
@@ -207,7 +203,7 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
     retry({
       delay: (error: unknown) => {
         tracker.lost(index, active);
-        const reason = describeError(error);
+        const reason = errorMessage(error);
         if (error instanceof StaleFeedError) {
           logger.warn(`${label}${reason}: stale, reconnecting`);
           tracker.setState(index, 'stale', reason);

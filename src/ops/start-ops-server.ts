@@ -11,6 +11,7 @@ import { createSseHub } from './sse-hub.js';
 import { createStatusBoard } from './status-board.js';
 import { STATUS_PAGE_HTML } from './status-page-html.js';
 import { STATUS_PAGE_SCRIPT } from './status-page-script.js';
+import { errorMessage } from '../domain/error-message.js';
 
 /** Options of {@link startOpsServer}. */
 export interface OpsServerOptions {
@@ -106,10 +107,10 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
           try {
             next(value);
           } catch (error) {
-            logger.error(`ops ${name}: ${(error as Error).message}`);
+            logger.error(`ops ${name}: ${errorMessage(error)}`);
           }
         },
-        error: (error: unknown) => logger.error(`ops: ${name} failed: ${(error as Error).message}`),
+        error: (error: unknown) => logger.error(`ops: ${name} failed: ${errorMessage(error)}`),
       }),
     );
   };
@@ -190,7 +191,7 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      logger.error(`GET ${req.url}: ${(error as Error).message}`);
+      logger.error(`GET ${req.url}: ${errorMessage(error)}`);
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
       else res.destroy();
     });
@@ -210,7 +211,7 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
     });
   } catch (error) {
     subscription.unsubscribe();
-    throw new Error(`cannot listen on ${listen}: ${(error as Error).message}`);
+    throw new Error(`cannot listen on ${listen}: ${errorMessage(error)}`);
   }
   server.on('error', (error) => logger.error(`http server: ${error.message}`));
 

@@ -2,6 +2,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { join } from 'node:path';
 import type { Alert } from '../domain/alert.js';
 import type { EmailBatch } from './email-batch.js';
+import { errorMessage } from '../domain/error-message.js';
 
 /** What {@link EmailOutbox.load} found. */
 export interface OutboxContents {
@@ -70,8 +71,6 @@ function parseBatch(text: string, batchId: string): EmailBatch {
   return { batchId, messageId, createdAt, alerts };
 }
 
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * Opens the outbox under `<stateDir>/outbox/`. A batch is written before the
  * first SMTP attempt and removed only once the server accepted it, so a crash
@@ -119,7 +118,7 @@ export function emailOutbox(stateDir: string): EmailOutbox {
         } catch (error) {
           mkdirSync(failedDir, { recursive: true });
           renameSync(path, join(failedDir, entry.name));
-          problems.push(`moved unreadable ${path} to ${failedDir}: ${reasonOf(error)}`);
+          problems.push(`moved unreadable ${path} to ${failedDir}: ${errorMessage(error)}`);
         }
       }
       batches.sort((a, b) => a.createdAt - b.createdAt || (a.batchId < b.batchId ? -1 : 1));

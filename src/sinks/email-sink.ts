@@ -31,6 +31,7 @@ import { formatEmail } from './email-format.js';
 import { emailOutbox } from './email-outbox.js';
 import { DEFAULT_EMAIL_RETRY, emailRetryDelay } from './email-retry.js';
 import { type EmailMessage, type EmailTransport, smtpTransport } from './email-transport.js';
+import { errorMessage } from '../domain/error-message.js';
 
 /** Options of {@link emailSink}. */
 export interface EmailSinkOptions {
@@ -69,8 +70,6 @@ const DEFAULT_FLUSH_TIMEOUT_MS = 4000;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * Emails alerts through SMTP, one digest per burst, without losing any: every
  * batch is in the durable outbox before the first attempt and leaves it only
@@ -123,7 +122,7 @@ export function emailSink(config: EmailConfig, options: EmailSinkOptions = {}): 
           }
           return batches;
         } catch (error) {
-          logger.error(`cannot read the outbox ${outbox.dir}: ${reasonOf(error)}; earlier batches are not resent`);
+          logger.error(`cannot read the outbox ${outbox.dir}: ${errorMessage(error)}; earlier batches are not resent`);
           return [];
         }
       };
@@ -138,7 +137,7 @@ export function emailSink(config: EmailConfig, options: EmailSinkOptions = {}): 
           outbox.put(batch);
         } catch (error) {
           // Still worth trying: the alerts are in the journal, and SMTP may well work.
-          logger.error(`cannot write batch ${batch.batchId} to ${outbox.dir}: ${reasonOf(error)}; sending it without a durable copy`);
+          logger.error(`cannot write batch ${batch.batchId} to ${outbox.dir}: ${errorMessage(error)}; sending it without a durable copy`);
         }
         pending.set(batch.batchId, batch);
         logger.info(
@@ -151,7 +150,7 @@ export function emailSink(config: EmailConfig, options: EmailSinkOptions = {}): 
         try {
           outbox.remove(batch.batchId);
         } catch (error) {
-          logger.error(`cannot remove sent batch ${batch.batchId} from ${outbox.dir}: ${reasonOf(error)}; it may be sent again`);
+          logger.error(`cannot remove sent batch ${batch.batchId} from ${outbox.dir}: ${errorMessage(error)}; it may be sent again`);
         }
         pending.delete(batch.batchId);
         logger.info(
@@ -172,7 +171,7 @@ export function emailSink(config: EmailConfig, options: EmailSinkOptions = {}): 
         try {
           where = `moved to ${outbox.fail(batch, failure.reason)}`;
         } catch (moveError) {
-          where = `could not move it to ${outbox.failedDir} (${reasonOf(moveError)}); it stays in the outbox`;
+          where = `could not move it to ${outbox.failedDir} (${errorMessage(moveError)}); it stays in the outbox`;
         }
         pending.delete(batch.batchId);
         logger.error(`batch ${batch.batchId} failed permanently: ${failure.reason}; ${where}`);

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { Alert } from '../domain/alert.js';
 import { type Logger, silentLogger } from '../log.js';
+import { errorMessage } from '../domain/error-message.js';
 
 /** Options of {@link journalSink}. */
 export interface JournalSinkOptions {
@@ -35,7 +36,7 @@ export function journalSink(path: string, options: JournalSinkOptions = {}): Ope
         mkdirSync(dirname(path), { recursive: true });
         fd = openSync(path, 'a');
       } catch (error) {
-        logger.error(`cannot open journal ${path}: ${(error as Error).message}; alerts are not journaled`);
+        logger.error(`cannot open journal ${path}: ${errorMessage(error)}; alerts are not journaled`);
       }
       const subscription = alerts$.subscribe({
         next(alert) {
@@ -43,7 +44,7 @@ export function journalSink(path: string, options: JournalSinkOptions = {}): Ope
             try {
               writeSync(fd, `${JSON.stringify(alert)}\n`);
             } catch (error) {
-              logger.error(`cannot append to journal ${path}: ${(error as Error).message}`);
+              logger.error(`cannot append to journal ${path}: ${errorMessage(error)}`);
             }
           }
           subscriber.next(alert);
