@@ -49,6 +49,7 @@ import type { ReplayProgress } from './replay/replay-progress.js';
 import { replayTicks } from './replay/replay-ticks.js';
 import { type DeliveryReport, emailSink, type EmailSinkOptions } from './sinks/email-sink.js';
 import { journalSink } from './sinks/journal-sink.js';
+import { errorMessage } from './domain/error-message.js';
 
 /** What {@link createSupervisor} needs from the outside world; everything has a default. */
 export interface SupervisorOptions {
@@ -169,8 +170,14 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     .filter(([, exchange]) => exchange.enabled)
     .map(([exchange, settings]) => ({ exchange, symbols: settings.symbols }));
 
-  const feedTicks = (events: Partial<{ next(event: FeedEvent): void }>) =>
-    marketTicks(config.exchanges, { logger: logger.child('connectors'), scheduler, events, ...options.feed });
+  /** The enabled feeds' ticks (cold) and their side-channel events, which complete when the ticks end. */
+  const openFeeds = () => {
+    const events = new Subject<FeedEvent>();
+    const ticks = marketTicks(config.exchanges, { logger: logger.child('connectors'), scheduler, events, ...options.feed }).pipe(
+      finalize(() => events.complete()),
+    );
+    return { ticks, events };
+  };
 
   /** Every alert is logged at INFO, then appended to the journal before anything downstream (email) sees it. */
   const logAndJournal = (): MonoTypeOperatorFunction<Alert> => {
@@ -181,11 +188,12 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     );
   };
 
-  const ticks$ = defer(() => feedTicks({}));
+  const ticks$ = defer(() => openFeeds().ticks);
   const state$ = ticks$.pipe(priceState());
   const alerts$ = defer(() => {
-    const events = new Subject<FeedEvent>();
-    const ticks = feedTicks(events).pipe(finalize(() => events.complete()), share());
+    const feeds = openFeeds();
+    const { events } = feeds;
+    const ticks = feeds.ticks.pipe(share());
     // Statuses first: the feeds report `connecting` as soon as the ticks are subscribed.
     return merge(
       statusesOf(events).pipe(feedDownAlerts(config.alerts.feed_down_after_ms, scheduler)),
@@ -194,14 +202,15 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
   });
 
   const feedStatus$ = defer(() => {
-    const events = new Subject<FeedEvent>();
-    return merge(statusesOf(events), feedTicks(events).pipe(ignoreElements(), finalize(() => events.complete())));
+    const { ticks, events } = openFeeds();
+    return merge(statusesOf(events), ticks.pipe(ignoreElements()));
   });
 
   function run(): SupervisorHandle {
     logger.info(`starting: ${summarizeConfig(config)}`);
     const stop$ = new Subject<void>();
-    const events = new Subject<FeedEvent>();
+    const live = openFeeds();
+    const { events } = live;
     const subscriptions = new Subscription();
     const listen = options.http ?? config.http?.listen;
     // Consumers that subscribe after the feeds started (the HTTP surface, once it listens)
@@ -210,10 +219,9 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     subscriptions.add(events.subscribe((event) => event.type === 'status' && latestStatus.set(event.status.exchange, event)));
     const feedEvents$ = defer(() => concat(from([...latestStatus.values()]), events));
 
-    const ticks = feedTicks(events).pipe(
+    const ticks = live.ticks.pipe(
       options.record ? recordTicks(options.record, { logger }) : identity,
       takeUntil(stop$),
-      finalize(() => events.complete()),
       share(),
     );
 
@@ -309,7 +317,7 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
       stop() {
         stopping ??= (async () => {
           stop$.next();
-          await delivered.catch((error: unknown) => logger.error(`alert pipeline failed: ${(error as Error).message}`));
+          await delivered.catch((error: unknown) => logger.error(`alert pipeline failed: ${errorMessage(error)}`));
           subscriptions.unsubscribe();
           await ready.catch(() => undefined);
           await server?.close();
