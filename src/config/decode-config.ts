@@ -143,6 +143,7 @@ export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Eit
     feed_down_after_ms: file.alerts?.feed_down_after_ms ?? 120_000,
     symbol_silent_after_ms: file.alerts?.symbol_silent_after_ms ?? 600_000,
     ...(email ? { email } : {}),
+    webhooks: [],
   };
   return E.right({
     exchanges,

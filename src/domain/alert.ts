@@ -47,3 +47,27 @@ export interface FeedAlert {
 
 /** Everything the sinks (log, journal, email) deliver. */
 export type Alert = PriceAlert | FeedAlert;
+
+/**
+ * A move that re-armed: its magnitude fell back below the re-arm line of the
+ * level it had reached, so the next crossing alerts again. Not an alert (no
+ * channel but Alertmanager shows it: there it resolves the firing alert), but
+ * journaled so that dedupe state and firing alerts can be rebuilt after a restart.
+ */
+export interface MoveRearmed {
+  readonly kind: 'rearm';
+  /** Time of the tick that re-armed the move (ms). */
+  readonly ts: number;
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly rule: PriceRule;
+  readonly direction: Direction;
+  /** The level the move had reached before it re-armed. */
+  readonly level: number;
+}
+
+/**
+ * One line of the journal (`<state_dir>/alerts.jsonl`): an alert, a re-arm, or
+ * a `--test-alert` (an alert marked `test: true`, never a dedupe input).
+ */
+export type JournalEntry = Alert | MoveRearmed;

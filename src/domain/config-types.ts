@@ -47,8 +47,46 @@ export interface AlertsConfig {
   readonly feed_down_after_ms: number;
   /** A symbol without a tick for this long while its feed is live is reported (default 600000). */
   readonly symbol_silent_after_ms: number;
-  /** Absent: alerts go to the log and the journal only. */
+  /** Absent: no email. */
   readonly email?: EmailConfig;
+  /** `alerts.webhooks`: any number, in config order (ids `webhook-1`, `webhook-2`, ...). Empty when absent. */
+  readonly webhooks: readonly WebhookConfig[];
+  /** `alerts.telegram`: absent means no Telegram channel. */
+  readonly telegram?: TelegramConfig;
+  /** `alerts.alertmanager`: absent means no Alertmanager channel. */
+  readonly alertmanager?: AlertmanagerConfig;
+}
+
+/** Body shapes a webhook can receive. */
+export type WebhookFormat = 'slack' | 'discord' | 'ntfy' | 'json';
+
+/** One entry of `alerts.webhooks`, defaults filled in, secrets resolved. The URL and headers are secrets. */
+export interface WebhookConfig {
+  readonly url: string;
+  /** Default `json`. */
+  readonly format: WebhookFormat;
+  /** Default 5000, as for email. */
+  readonly group_wait_ms: number;
+  /** Extra request headers (e.g. `Authorization`); default none. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** `alerts.telegram`: the Bot API `sendMessage` to each chat. The token is a secret. */
+export interface TelegramConfig {
+  readonly bot_token: string;
+  readonly chat_ids: readonly (number | string)[];
+  /** Default `https://api.telegram.org`. */
+  readonly api_url: string;
+  /** Default 5000. */
+  readonly group_wait_ms: number;
+}
+
+/** `alerts.alertmanager`: `POST /api/v2/alerts` to every peer. */
+export interface AlertmanagerConfig {
+  /** One or more Alertmanager base URLs (`http://127.0.0.1:9093`). */
+  readonly urls: readonly string[];
+  /** Firing alerts are re-sent this often, as Prometheus does (default 60000). */
+  readonly resend_every_ms: number;
 }
 
 /** The optional HTTP surface (`/healthz`, `/metrics`, status page). */
