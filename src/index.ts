@@ -59,8 +59,8 @@ export { feedDownAlerts } from './operators/feed-down-alerts.js';
 export { silentSymbols, type SymbolActivity, type SymbolSilence, type WatchedFeed } from './operators/symbol-silence.js';
 
 // Sinks
-export { journalSink, type JournalSinkOptions } from './sinks/journal-sink.js';
-export { emailSink, type DeliveryReport, type EmailSinkOptions } from './sinks/email-sink.js';
+export { journalSink, type JournalSinkOptions } from './delivery/journal-sink.js';
+export { emailSink, type DeliveryReport, type EmailSinkOptions } from './delivery/channels/email-sink.js';
 export { recordTicks, type RecordTicksOptions } from './replay/record-ticks.js';
 
 // The service

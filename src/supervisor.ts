@@ -47,8 +47,8 @@ import { type OpsServer, startOpsServer } from './ops/start-ops-server.js';
 import { recordTicks } from './replay/record-ticks.js';
 import type { ReplayProgress } from './replay/replay-progress.js';
 import { replayTicks } from './replay/replay-ticks.js';
-import { type DeliveryReport, emailSink, type EmailSinkOptions } from './sinks/email-sink.js';
-import { journalSink } from './sinks/journal-sink.js';
+import { type DeliveryReport, emailSink, type EmailSinkOptions } from './delivery/channels/email-sink.js';
+import { journalSink } from './delivery/journal-sink.js';
 import { errorMessage } from './domain/error-message.js';
 
 /** What {@link createSupervisor} needs from the outside world; everything has a default. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { FeedAlert } from '../../src/domain/alert.js';
-import { formatEmail } from '../../src/sinks/email-format.js';
+import type { FeedAlert } from '../../../src/domain/alert.js';
+import { formatEmail } from '../../../src/delivery/channels/email-format.js';
 import { btcUp, crash, ethDown, krakenDown, T0 } from './email/alert-fixtures.js';
 
 describe('formatEmail', () => {

@@ -21,9 +21,9 @@ import {
   takeUntil,
   timer,
 } from 'rxjs';
-import type { Alert } from '../domain/alert.js';
-import type { EmailConfig } from '../domain/config-types.js';
-import { type Logger, silentLogger } from '../log.js';
+import type { Alert } from '../../domain/alert.js';
+import type { EmailConfig } from '../../domain/config-types.js';
+import { type Logger, silentLogger } from '../../log.js';
 import { type EmailBatch, emailBatch } from './email-batch.js';
 import { emailDigest } from './email-digest.js';
 import { classifyEmailFailure } from './email-failure.js';
@@ -31,7 +31,7 @@ import { formatEmail } from './email-format.js';
 import { emailOutbox } from './email-outbox.js';
 import { DEFAULT_EMAIL_RETRY, emailRetryDelay } from './email-retry.js';
 import { type EmailMessage, type EmailTransport, smtpTransport } from './email-transport.js';
-import { errorMessage } from '../domain/error-message.js';
+import { errorMessage } from '../../domain/error-message.js';
 
 /** Options of {@link emailSink}. */
 export interface EmailSinkOptions {

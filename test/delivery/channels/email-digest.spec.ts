@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
-import { emailDigest } from '../../src/sinks/email-digest.js';
-import { createTestScheduler } from '../helpers/test-scheduler.js';
+import { emailDigest } from '../../../src/delivery/channels/email-digest.js';
+import { createTestScheduler } from '../../helpers/test-scheduler.js';
 
 describe('emailDigest', () => {
   let testScheduler: TestScheduler;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { emailBatch } from '../../src/sinks/email-batch.js';
+import { emailBatch } from '../../../src/delivery/channels/email-batch.js';
 import { btcUp, ethDown, T0 } from './email/alert-fixtures.js';
 
 describe('emailBatch', () => {

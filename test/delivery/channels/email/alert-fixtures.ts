@@ -1,4 +1,4 @@
-import type { FeedAlert, PriceAlert } from '../../../src/domain/alert.js';
+import type { FeedAlert, PriceAlert } from '../../../../src/domain/alert.js';
 
 /** 2023-11-14T22:13:20.000Z */
 export const T0 = 1_700_000_000_000;

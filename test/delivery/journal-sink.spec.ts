@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { Subject, lastValueFrom, of, toArray } from 'rxjs';
 import type { Alert, PriceAlert } from '../../src/domain/alert.js';
 import { createLogger } from '../../src/log.js';
-import { journalSink } from '../../src/sinks/journal-sink.js';
+import { journalSink } from '../../src/delivery/journal-sink.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 
 const alert: PriceAlert = {

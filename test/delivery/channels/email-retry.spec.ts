@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { DEFAULT_EMAIL_RETRY, emailRetryDelay } from '../../src/sinks/email-retry.js';
+import { DEFAULT_EMAIL_RETRY, emailRetryDelay } from '../../../src/delivery/channels/email-retry.js';
 
 describe('emailRetryDelay', () => {
   it('doubles from the base and stops at the cap (lowest jitter)', () => {

@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import * as E from 'fp-ts/lib/Either.js';
 import { concat, concatMap, EMPTY, from, ignoreElements, lastValueFrom, merge, type Observable, of, timer, toArray } from 'rxjs';
-import { decodeConfig } from '../../src/config/decode-config.js';
-import type { Alert } from '../../src/domain/alert.js';
-import type { EmailConfig } from '../../src/domain/config-types.js';
-import { createLogger } from '../../src/log.js';
-import { emailBatch } from '../../src/sinks/email-batch.js';
-import { emailSink, type DeliveryReport, type EmailSinkOptions } from '../../src/sinks/email-sink.js';
-import { startSmtpTestServer, type SmtpTestServer } from '../helpers/smtp-test-server.js';
-import { tempDir, type TempDir } from '../helpers/temp-dir.js';
+import { decodeConfig } from '../../../src/config/decode-config.js';
+import type { Alert } from '../../../src/domain/alert.js';
+import type { EmailConfig } from '../../../src/domain/config-types.js';
+import { createLogger } from '../../../src/log.js';
+import { emailBatch } from '../../../src/delivery/channels/email-batch.js';
+import { emailSink, type DeliveryReport, type EmailSinkOptions } from '../../../src/delivery/channels/email-sink.js';
+import { startSmtpTestServer, type SmtpTestServer } from '../../helpers/smtp-test-server.js';
+import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
 import { btcUp, crash, ethDown } from './email/alert-fixtures.js';
 
 /** `alerts.email` as the config loader gives it from the YAML keys in `extra` and the environment `env`. */

@@ -1,5 +1,5 @@
-import type { Alert, FeedAlert, PriceAlert } from '../domain/alert.js';
-import { alertHeadline, durationLabel, signedPercent, windowLabel } from '../domain/alert-text.js';
+import type { Alert, FeedAlert, PriceAlert } from '../../domain/alert.js';
+import { alertHeadline, durationLabel, signedPercent, windowLabel } from '../../domain/alert-text.js';
 
 /** The readable parts of an alert email. */
 export interface EmailContent {

@@ -2,10 +2,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { lastValueFrom, toArray } from 'rxjs';
-import type { EmailConfig } from '../../src/domain/config-types.js';
-import { classifyEmailFailure } from '../../src/sinks/email-failure.js';
-import { smtpTransport, type EmailMessage } from '../../src/sinks/email-transport.js';
-import { startSmtpTestServer, type SmtpTestServer } from '../helpers/smtp-test-server.js';
+import type { EmailConfig } from '../../../src/domain/config-types.js';
+import { classifyEmailFailure } from '../../../src/delivery/channels/email-failure.js';
+import { smtpTransport, type EmailMessage } from '../../../src/delivery/channels/email-transport.js';
+import { startSmtpTestServer, type SmtpTestServer } from '../../helpers/smtp-test-server.js';
 
 const message: EmailMessage = {
   messageId: '<abc123@crypto-supervisor>',

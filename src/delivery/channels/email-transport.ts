@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { defer, finalize, from, map, type Observable } from 'rxjs';
-import type { EmailConfig } from '../domain/config-types.js';
+import type { EmailConfig } from '../../domain/config-types.js';
 
 /** One email, ready to hand to SMTP. */
 export interface EmailMessage {

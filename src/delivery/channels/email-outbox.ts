@@ -1,8 +1,8 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Alert } from '../domain/alert.js';
+import type { Alert } from '../../domain/alert.js';
 import type { EmailBatch } from './email-batch.js';
-import { errorMessage } from '../domain/error-message.js';
+import { errorMessage } from '../../domain/error-message.js';
 
 /** What {@link EmailOutbox.load} found. */
 export interface OutboxContents {

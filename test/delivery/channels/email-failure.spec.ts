@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { classifyEmailFailure } from '../../src/sinks/email-failure.js';
+import { classifyEmailFailure } from '../../../src/delivery/channels/email-failure.js';
 
 const smtpError = (message: string, fields: Record<string, unknown>) => Object.assign(new Error(message), fields);
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Alert } from '../domain/alert.js';
+import type { Alert } from '../../domain/alert.js';
 
 /** A digest of alerts that goes out as one email; what the outbox stores. */
 export interface EmailBatch {

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { emailBatch } from '../../src/sinks/email-batch.js';
-import { emailOutbox } from '../../src/sinks/email-outbox.js';
-import { tempDir, type TempDir } from '../helpers/temp-dir.js';
+import { emailBatch } from '../../../src/delivery/channels/email-batch.js';
+import { emailOutbox } from '../../../src/delivery/channels/email-outbox.js';
+import { tempDir, type TempDir } from '../../helpers/temp-dir.js';
 import { btcUp, ethDown, krakenDown, T0 } from './email/alert-fixtures.js';
 
 describe('emailOutbox', () => {
