@@ -2,8 +2,8 @@ import type { Direction, PriceRule } from '../src/domain/alert.js';
 import type { Tick } from '../src/domain/tick.js';
 import { seededRandom, type SeededRandom } from './seeded-random.js';
 
-// Frame shapes: ../../shared/protocols/binance.md (24hrTicker in the combined-stream wrapper,
-// decimals as strings) and coinbase.md (ticker message, ISO time with microseconds).
+// Frame shapes: docs/protocols/binance.md (24hrTicker in the combined-stream wrapper,
+// decimals as strings) and docs/protocols/coinbase.md (ticker message, ISO time with microseconds).
 
 /** The two exchanges the generated market trades on, in `venue` index order. */
 export const VENUES = ['binance', 'coinbase'] as const;

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { EXCHANGE_IDS, type ExchangeId } from '../domain/exchange-id.js';
 import { canonicalSymbol, isSymbolError } from '../domain/symbol.js';
 
 /**
@@ -58,11 +59,10 @@ export const ExchangeCodec = t.intersection([
   }),
 ]);
 
-export const ExchangesCodec = t.partial({
-  binance: ExchangeCodec,
-  coinbase: ExchangeCodec,
-  kraken: ExchangeCodec,
-});
+/** One optional `exchanges.<id>` block per id of {@link EXCHANGE_IDS}: the list is not repeated here. */
+export const ExchangesCodec = t.partial(
+  Object.fromEntries(EXCHANGE_IDS.map((id) => [id, ExchangeCodec])) as Record<ExchangeId, typeof ExchangeCodec>,
+);
 
 export const ThresholdsCodec = t.partial({
   pct_24h: Fraction,

@@ -9,7 +9,7 @@ import type { FeedOptions } from './feed-options.js';
 import { isJsonObject, parseJsonObject, readEpochMs, readString, readTick, type JsonObject } from './frame-fields.js';
 import { rejectFrame } from './frame-rejection.js';
 
-// Protocol facts: ../../../shared/protocols/binance.md (streams in the URL, `{stream, data}` wrapper,
+// Protocol facts: docs/protocols/binance.md (streams in the URL, `{stream, data}` wrapper,
 // 1024 streams and 5 incoming messages/s per connection, 24 h connection lifetime, serverShutdown).
 
 const CANONICAL = /^([A-Z0-9]+)\/([A-Z0-9]+)$/;

@@ -9,7 +9,7 @@ import type { FeedOptions } from './feed-options.js';
 import { parseJsonObject, readIsoTime, readString, readTick } from './frame-fields.js';
 import { rejectFrame } from './frame-rejection.js';
 
-// Protocol facts: ../../../shared/protocols/coinbase.md (subscribe within 5 s, product_ids inside each
+// Protocol facts: docs/protocols/coinbase.md (subscribe within 5 s, product_ids inside each
 // channel object, `heartbeat` once a second per product, unknown types must be ignored).
 
 const CANONICAL = /^([A-Z0-9]+)\/([A-Z0-9]+)$/;

@@ -5,7 +5,10 @@ import type { Connector } from './connector.js';
 import { kraken } from './kraken.js';
 
 /**
- * The connectors shipped for each {@link ExchangeId}.
+ * The connectors shipped for each {@link ExchangeId}: the registration. An id
+ * in `EXCHANGE_IDS` without an entry here does not compile; the config
+ * decoder, `--check`, `marketTicks`, the status page and the metrics all read
+ * the exchanges from these two lists and nowhere else.
  *
  * @example
  * exchangeConnectors.kraken.url; // 'wss://ws.kraken.com/v2'

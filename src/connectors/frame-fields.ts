@@ -68,14 +68,41 @@ export function optionalPrice(object: JsonObject, field: string): number | undef
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
-/** A required epoch-milliseconds integer (Binance `E`). */
-export function readEpochMs(object: JsonObject, field: string, frame: string): number | FrameRejection {
+// A whole number as exchanges write times in strings: digits only, no sign, fraction, exponent or spaces.
+const WHOLE = /^\d{1,20}$/;
+
+/** A positive whole JSON number, or a string of digits, as a number; `undefined` when it is neither or not exact. */
+function wholeValue(value: unknown): number | undefined {
+  const number = typeof value === 'number' ? value : typeof value === 'string' && WHOLE.test(value) ? Number(value) : undefined;
+  return number !== undefined && Number.isSafeInteger(number) && number > 0 ? number : undefined;
+}
+
+/** Epoch units exchanges send times in. */
+export type EpochUnit = 's' | 'ms' | 'us';
+
+const MS_PER_UNIT: Readonly<Record<EpochUnit, number>> = { s: 1000, ms: 1, us: 0.001 };
+
+/**
+ * A required epoch time in `unit`, sent as a JSON number or as a string of
+ * digits, read as whole epoch ms (microseconds are truncated).
+ *
+ * @example
+ * readEpoch({ E: 1672515782136 }, 'E', frame);                                  // 1672515782136 (Binance, a number)
+ * readEpoch({ ts: '1597026383085' }, 'ts', frame);                              // 1597026383085 (OKX, a string)
+ * readEpoch({ microtimestamp: '1676510678160000' }, 'microtimestamp', frame, 'us'); // 1676510678160 (Bitstamp)
+ * readEpoch({ ts: '1.5e12' }, 'ts', frame);                                     // { reason: 'bad_time', ..., detail: 'ts is "1.5e12"' }
+ */
+export function readEpoch(object: JsonObject, field: string, frame: string, unit: EpochUnit = 'ms'): number | FrameRejection {
   const raw = object[field];
   if (raw === undefined || raw === null) return rejectFrame('missing_field', frame, field);
-  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw <= 0) {
-    return rejectFrame('bad_time', frame, `${field} is ${JSON.stringify(raw)}`);
-  }
-  return raw;
+  const value = wholeValue(raw);
+  if (value === undefined) return rejectFrame('bad_time', frame, `${field} is ${JSON.stringify(raw)}`);
+  return unit === 'us' ? Math.floor(value / 1000) : value * MS_PER_UNIT[unit];
+}
+
+/** A required epoch-milliseconds time, a JSON number (Binance `E`, Bybit `ts`) or a string of digits (OKX `ts`). */
+export function readEpochMs(object: JsonObject, field: string, frame: string): number | FrameRejection {
+  return readEpoch(object, field, frame, 'ms');
 }
 
 // RFC 3339 / ISO 8601 in UTC or with an offset; the fraction may have up to 9 digits (Coinbase and

@@ -9,7 +9,7 @@ import type { FeedOptions } from './feed-options.js';
 import { isJsonObject, parseJsonObject, readIsoTime, readString, readTick, type JsonObject } from './frame-fields.js';
 import { rejectFrame } from './frame-rejection.js';
 
-// Protocol facts: ../../../shared/protocols/kraken.md (v2 JSON objects, `BTC/USD` symbols, automatic
+// Protocol facts: docs/protocols/kraken.md (v2 JSON objects, `BTC/USD` symbols, automatic
 // `heartbeat` channel, idle connections closed after about a minute, ~150 connection attempts / 10 min).
 
 const CANONICAL = /^([A-Z0-9]+)\/([A-Z0-9]+)$/;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { readIsoTime } from '../../src/connectors/frame-fields.js';
+import { readEpoch, readEpochMs, readIsoTime } from '../../src/connectors/frame-fields.js';
 
 const read = (time: unknown) => readIsoTime({ time }, 'time', '{"frame"}');
 
@@ -32,5 +32,31 @@ describe('readIsoTime', () => {
         expect(read(iso)).to.equal(Date.parse(`${iso.slice(0, 23)}Z`));
       }),
     );
+  });
+});
+
+describe('readEpoch', () => {
+  const epoch = (value: unknown, unit?: 's' | 'ms' | 'us') => readEpoch({ t: value }, 't', '{"frame"}', unit);
+
+  it('reads epoch ms sent as a JSON number (Binance E, Bybit ts) or as a string of digits (OKX ts)', () => {
+    expect(readEpochMs({ E: 1672515782136 }, 'E', '{}')).to.equal(1672515782136);
+    expect(epoch(1673853746003)).to.equal(1673853746003);
+    expect(epoch('1597026383085')).to.equal(1597026383085);
+  });
+
+  it('reads microseconds (Bitstamp microtimestamp) and seconds into whole ms', () => {
+    expect(epoch('1676510678160000', 'us')).to.equal(1676510678160);
+    expect(epoch('1676510678160999', 'us')).to.equal(1676510678160);
+    expect(epoch(1676510678160000, 'us')).to.equal(1676510678160);
+    expect(epoch('1676510678', 's')).to.equal(1676510678000);
+  });
+
+  it('refuses what is not a positive whole number, naming the field', () => {
+    for (const bad of ['', ' 1597026383085', '1597026383085 ', '+1597026383085', '-1', '0', 0, -5, 1.5, '1.5', '1e12', '0x10',
+      'soon', true, [1], {}, '99999999999999999999', 2 ** 53]) {
+      expect(epoch(bad), JSON.stringify(bad)).to.deep.include({ reason: 'bad_time', detail: `t is ${JSON.stringify(bad)}` });
+    }
+    expect(epoch(undefined)).to.have.property('reason', 'missing_field');
+    expect(epoch(null)).to.have.property('reason', 'missing_field');
   });
 });
