@@ -30,7 +30,8 @@ export {
 
 // Domain types
 export type { Tick } from './domain/tick.js';
-export type { Alert, Direction, FeedAlert, PriceAlert, PriceRule } from './domain/alert.js';
+export type { Alert, Direction, FeedAlert, JournalEntry, MoveRearmed, PriceAlert, PriceRule } from './domain/alert.js';
+export type { DedupeLevel } from './domain/dedupe-level.js';
 export type { FeedEvent, FeedGap, FeedState, FeedStatus, FrameRejection, RejectionReason } from './domain/feed-status.js';
 export { EXCHANGE_IDS, type ExchangeId } from './domain/exchange-id.js';
 export { canonicalSymbol } from './domain/symbol.js';
@@ -52,9 +53,13 @@ export { formatTickLine } from './replay/format-tick-line.js';
 // Operators
 export { createPriceState, priceState, type PriceState } from './operators/price-state.js';
 export { detectAlerts, type DetectAlertsOptions } from './operators/detect-alerts.js';
+export { detectMoves, type DetectMovesOptions } from './operators/detect-moves.js';
+export { isPriceAlert, type PriceMove } from './operators/price-move.js';
+export { rebuildDedupeLevels, type RebuildDedupeLevelsOptions } from './operators/rebuild-dedupe-levels.js';
 export { tickMetrics, type TickMetrics, type TickMetricsOptions } from './operators/tick-metrics.js';
 export { priceRules, type AlertCandidate } from './operators/price-rules.js';
 export { dedupeAlerts } from './operators/dedupe-alerts.js';
+export { dedupeMoves, type DedupeMovesOptions } from './operators/dedupe-moves.js';
 export { feedDownAlerts } from './operators/feed-down-alerts.js';
 export { silentSymbols, type SymbolActivity, type SymbolSilence, type WatchedFeed } from './operators/symbol-silence.js';
 

@@ -1,31 +1,13 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { filter, type OperatorFunction, pipe } from 'rxjs';
 import type { PriceAlert } from '../domain/alert.js';
 import type { Thresholds } from '../domain/config-types.js';
-import { nextAlertLevel } from './alert-level.js';
-import { alertSlot } from './alert-slot.js';
-import { type AlertCandidate, thresholdsBySlot } from './price-rules.js';
-
-/** Checks `alerts.hysteresis` and the thresholds the way the config codec does, for library callers. */
-export function checkAlertSettings(thresholds: Thresholds, hysteresis: number): void {
-  if (!(hysteresis >= 0 && hysteresis < 1)) {
-    throw new RangeError(`hysteresis must be a fraction from 0 (inclusive) to 1 (exclusive), got ${hysteresis}`);
-  }
-  if (!(thresholds.pct_24h > 0) || !(thresholds.pct_short > 0)) {
-    throw new RangeError(`thresholds must be positive fractions, got pct_24h ${thresholds.pct_24h}, pct_short ${thresholds.pct_short}`);
-  }
-}
-
-/** The alert for a reading that raised its key to `level`. */
-export function priceAlertOf(candidate: AlertCandidate, level: number): PriceAlert {
-  const { ts, exchange, symbol, rule, direction, change, price, reference, referenceTs, windowMs, coverage } = candidate;
-  if (referenceTs === undefined) {
-    return { kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, windowMs, level, coverage };
-  }
-  return { kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, referenceTs, windowMs, level, coverage };
-}
+import { dedupeMoves } from './dedupe-moves.js';
+import { isPriceAlert } from './price-move.js';
+import type { AlertCandidate } from './price-rules.js';
 
 /**
  * One move = one alert: turns rule readings into deduplicated {@link PriceAlert}s.
+ * The alerts of `dedupeMoves`, without its re-arms.
  *
  * Works like a `distinctUntilChanged` keyed by (exchange, symbol, rule, direction)
  * over the key's alert level (see `nextAlertLevel`): the level rises to 1 when the
@@ -48,37 +30,8 @@ export function priceAlertOf(candidate: AlertCandidate, level: number): PriceAle
  * candidates$.pipe(dedupeAlerts(DEFAULT_THRESHOLDS, 0.2)).subscribe((a) => console.log(a.level));
  * // Logs: 1, 2, 1
  *
- * @see priceRules, which produces the readings.
+ * @see priceRules, which produces the readings; dedupeMoves, which also says when a move re-armed.
  */
 export function dedupeAlerts(thresholds: Thresholds, hysteresis = 0.2): OperatorFunction<AlertCandidate, PriceAlert> {
-  checkAlertSettings(thresholds, hysteresis);
-  const bySlot = thresholdsBySlot(thresholds);
-  return (source) =>
-    new Observable<PriceAlert>((subscriber) => {
-      // exchange -> symbol -> level per (rule, direction) slot; updated in place.
-      const levels = new Map<string, Map<string, Float64Array>>();
-      const subscription = source.subscribe({
-        next(candidate) {
-          let bySymbol = levels.get(candidate.exchange);
-          if (bySymbol === undefined) {
-            bySymbol = new Map();
-            levels.set(candidate.exchange, bySymbol);
-          }
-          let slots = bySymbol.get(candidate.symbol);
-          if (slots === undefined) {
-            slots = new Float64Array(bySlot.length);
-            bySymbol.set(candidate.symbol, slots);
-          }
-          const slot = alertSlot(candidate.rule, candidate.direction);
-          const level = slots[slot]!;
-          const next = nextAlertLevel(level, candidate.magnitude, bySlot[slot]!, hysteresis);
-          // State first: the emission below may re-enter.
-          slots[slot] = next;
-          if (next > level) subscriber.next(priceAlertOf(candidate, next));
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-      return () => subscription.unsubscribe();
-    });
+  return pipe(dedupeMoves(thresholds, { hysteresis }), filter(isPriceAlert));
 }

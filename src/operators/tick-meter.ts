@@ -56,13 +56,18 @@ export class TickMeter {
   private readonly shortMs: number;
   private readonly buckets: number;
   private readonly useExchangeOpen: boolean;
+  private readonly onNewTrack: ((track: SymbolTrack, tick: Tick) => void) | undefined;
 
   /**
    * @param thresholds supplies `window_24h_ms` and `window_short_ms`
    * @param buckets buckets per window, 2..65536 (default 1000)
+   * @param onNewTrack called with a new track and the tick that created it, before
+   *   the tick is added: where a consumer seeds `alertLevels` (restored dedupe state)
+   *   at no cost per tick
    * @throws RangeError when a window or the bucket count is not valid
    */
-  constructor(thresholds: Thresholds, buckets = 1000) {
+  constructor(thresholds: Thresholds, buckets = 1000, onNewTrack?: (track: SymbolTrack, tick: Tick) => void) {
+    this.onNewTrack = onNewTrack;
     this.dayMs = thresholds.window_24h_ms;
     this.shortMs = thresholds.window_short_ms;
     this.buckets = buckets;
@@ -92,6 +97,7 @@ export class TickMeter {
         alertLevels: new Float64Array(4),
       };
       bySymbol.set(tick.symbol, track);
+      this.onNewTrack?.(track, tick);
     }
     track.short.add(price, ts, tick.blindFrom);
 

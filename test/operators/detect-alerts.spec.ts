@@ -9,6 +9,7 @@ import { detectAlerts } from '../../src/operators/detect-alerts.js';
 import { priceRules } from '../../src/operators/price-rules.js';
 import { tickMetrics } from '../../src/operators/tick-metrics.js';
 import { createTestScheduler } from '../helpers/test-scheduler.js';
+import { randomTicks } from './random-ticks.js';
 
 /** A 100 ms short window (10 buckets of 10 ms), so marbles can show it slide; pct_24h out of the way at 50 %. */
 const SHORT: Thresholds = { ...DEFAULT_THRESHOLDS, pct_24h: 0.5, window_short_ms: 100 };
@@ -136,27 +137,8 @@ describe('detectAlerts', () => {
   });
 
   it('gives the same alerts as tickMetrics, priceRules and dedupeAlerts in a row', () => {
-    const tickArb = fc.record({
-      symbol: fc.constantFrom('BTC/USDT', 'ETH/USDT'),
-      step: fc.integer({ min: 0, max: 40 }),
-      move: fc.double({ min: -0.03, max: 0.03, noNaN: true }),
-      open24h: fc.option(fc.constantFrom(95, 100, 105), { freq: 3 }),
-      blindBack: fc.option(fc.integer({ min: 0, max: 200 }), { freq: 8 }),
-    });
     fc.assert(
-      fc.property(fc.array(tickArb, { maxLength: 80 }), fc.constantFrom(0, 0.2, 0.5), (steps, hysteresis) => {
-        let ts = 0;
-        const price = new Map<string, number>();
-        const ticks = steps.map(({ symbol, step, move, open24h, blindBack }): Tick => {
-          ts += step;
-          const p = (price.get(symbol) ?? 100) * (1 + move);
-          price.set(symbol, p);
-          return {
-            exchange: 'binance', symbol, price: p, ts,
-            ...(open24h === null ? {} : { open24h }),
-            ...(blindBack === null ? {} : { blindFrom: ts - blindBack }),
-          };
-        });
+      fc.property(randomTicks, fc.constantFrom(0, 0.2, 0.5), (ticks, hysteresis) => {
         let fused: PriceAlert[] = [];
         let piped: PriceAlert[] = [];
         from(ticks).pipe(detectAlerts(SHORT, { buckets: BUCKETS, hysteresis }), toArray()).subscribe((a) => (fused = a));

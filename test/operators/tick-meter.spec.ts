@@ -19,6 +19,20 @@ describe('TickMeter', () => {
     expect(a!.short.buckets).to.equal(10);
   });
 
+  it('calls onNewTrack once per new track, with the tick that created it, before adding it', () => {
+    const seen: string[] = [];
+    const meter = new TickMeter(DEFAULT_THRESHOLDS, 10, (track, tick) => {
+      seen.push(`${tick.exchange} ${tick.symbol} ${tick.price} empty=${Number.isNaN(track.short.oldest)}`);
+      track.alertLevels[0] = 2;
+    });
+    meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: 2000, ts: 0 });
+    const track = meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: 2001, ts: 1 });
+    meter.observe({ exchange: 'kraken', symbol: 'BTC/USD', price: 60000, ts: 1 });
+    meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: -1, ts: 2 });
+    expect(seen).to.deep.equal(['kraken ETH/USD 2000 empty=true', 'kraken BTC/USD 60000 empty=true']);
+    expect(track!.alertLevels[0]).to.equal(2);
+  });
+
   it('ignores an open24h that is not a positive finite price', () => {
     const meter = new TickMeter(DEFAULT_THRESHOLDS);
     meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: 2000, ts: 0, open24h: 0 });

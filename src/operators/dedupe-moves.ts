@@ -1,0 +1,92 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { Thresholds } from '../domain/config-types.js';
+import type { DedupeLevel } from '../domain/dedupe-level.js';
+import { nextAlertLevel } from './alert-level.js';
+import { alertSlot } from './alert-slot.js';
+import { checkAlertSettings } from './check-alert-settings.js';
+import { moveRearmedOf, priceAlertOf, type PriceMove } from './price-move.js';
+import { type AlertCandidate, thresholdsBySlot } from './price-rules.js';
+import { RestoredLevels } from './restored-levels.js';
+
+/** Options of {@link dedupeMoves}. */
+export interface DedupeMovesOptions {
+  /** A key re-arms when its move falls below threshold x (1 - hysteresis). Fraction 0..1, default 0.2. */
+  readonly hysteresis?: number;
+  /**
+   * Dedupe levels to start from, e.g. rebuilt from the journal after a restart
+   * (see `rebuildDedupeLevels`). A key starts at its restored level on its
+   * first reading, unless the level was set more than its rule's window before
+   * that reading (stale: the key starts armed). Default: none, every key armed.
+   */
+  readonly restored?: readonly DedupeLevel[];
+}
+
+/**
+ * One move = one alert, and one re-arm when the move is over: turns rule
+ * readings into {@link PriceMove}s.
+ *
+ * Works like a `distinctUntilChanged` keyed by (exchange, symbol, rule, direction)
+ * over the key's alert level (see `nextAlertLevel`): the level rises to 1 when the
+ * move first reaches the threshold, to n when it reaches n x threshold, and falls
+ * back to 0 (re-arms) only below threshold x (1 - hysteresis).
+ *
+ * A restored level (option `restored`) is the key's level before its first
+ * reading, as if the process had never stopped: that reading re-arms the key if
+ * its magnitude is already below the re-arm line, alerts if it reaches a higher
+ * multiple of the threshold (an escalation), and is silent in between.
+ *
+ * 1. Emits a `PriceAlert` synchronously when a key's level rises: level 1 on the
+ *    first crossing, level n on each further multiple (escalation). A first crossing
+ *    that is already past 2x is one alert at its level, not one per level skipped.
+ * 2. Emits a `MoveRearmed` synchronously when a key's level falls back to 0, with
+ *    the level it had reached.
+ * 3. Emits nothing while a price hovers between the re-arm line and the threshold.
+ * 4. Completes and errors with the source. Levels live per subscription; each
+ *    subscription starts from the restored levels.
+ *
+ * @param thresholds the rules' thresholds (fractions) and windows (ms)
+ * @throws RangeError for a hysteresis outside [0, 1), a threshold that is not positive, or a bad restored level
+ *
+ * @example
+ * // pct_24h up readings of 5.1 %, 4.5 %, 5.2 %, 10.3 %, 3 %, 5 % with a 5 % threshold:
+ * candidates$.pipe(dedupeMoves(DEFAULT_THRESHOLDS)).subscribe((m) => console.log(m.kind, m.level));
+ * // Logs: price 1, price 2, rearm 2, price 1
+ *
+ * @see dedupeAlerts for the alerts alone; detectMoves for the fused pipeline.
+ */
+export function dedupeMoves(thresholds: Thresholds, options: DedupeMovesOptions = {}): OperatorFunction<AlertCandidate, PriceMove> {
+  const hysteresis = options.hysteresis ?? 0.2;
+  checkAlertSettings(thresholds, hysteresis);
+  const restored = new RestoredLevels(options.restored ?? [], thresholds);
+  const bySlot = thresholdsBySlot(thresholds);
+  return (source) =>
+    new Observable<PriceMove>((subscriber) => {
+      // exchange -> symbol -> level per (rule, direction) slot; updated in place.
+      const levels = new Map<string, Map<string, Float64Array>>();
+      const subscription = source.subscribe({
+        next(candidate) {
+          let bySymbol = levels.get(candidate.exchange);
+          if (bySymbol === undefined) {
+            bySymbol = new Map();
+            levels.set(candidate.exchange, bySymbol);
+          }
+          let slots = bySymbol.get(candidate.symbol);
+          if (slots === undefined) {
+            slots = new Float64Array(bySlot.length);
+            restored.seed(candidate.exchange, candidate.symbol, candidate.ts, slots);
+            bySymbol.set(candidate.symbol, slots);
+          }
+          const slot = alertSlot(candidate.rule, candidate.direction);
+          const level = slots[slot]!;
+          const next = nextAlertLevel(level, candidate.magnitude, bySlot[slot]!, hysteresis);
+          // State first: the emission below may re-enter.
+          slots[slot] = next;
+          if (next > level) subscriber.next(priceAlertOf(candidate, next));
+          else if (next < level) subscriber.next(moveRearmedOf(candidate.exchange, candidate.symbol, slot, candidate.ts, level));
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      return () => subscription.unsubscribe();
+    });
+}

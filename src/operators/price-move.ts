@@ -1,0 +1,29 @@
+import type { MoveRearmed, PriceAlert } from '../domain/alert.js';
+import { ALERT_SLOTS } from './alert-slot.js';
+import type { AlertCandidate } from './price-rules.js';
+
+/**
+ * What the dedupe step says about a move: an alert when a key's level rises, a
+ * re-arm when it falls back to 0. Re-arms are rare (once per move at most).
+ */
+export type PriceMove = PriceAlert | MoveRearmed;
+
+/** True for the alerts of a {@link PriceMove} stream (`filter(isPriceAlert)` drops the re-arms). */
+export function isPriceAlert(move: PriceMove): move is PriceAlert {
+  return move.kind === 'price';
+}
+
+/** The alert for a reading that raised its key to `level`. */
+export function priceAlertOf(candidate: AlertCandidate, level: number): PriceAlert {
+  const { ts, exchange, symbol, rule, direction, change, price, reference, referenceTs, windowMs, coverage } = candidate;
+  if (referenceTs === undefined) {
+    return { kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, windowMs, level, coverage };
+  }
+  return { kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, referenceTs, windowMs, level, coverage };
+}
+
+/** The re-arm of the key of `slot` (see `alertSlot`) on a tick at `ts`, which had reached `level`. */
+export function moveRearmedOf(exchange: string, symbol: string, slot: number, ts: number, level: number): MoveRearmed {
+  const { rule, direction } = ALERT_SLOTS[slot]!;
+  return { kind: 'rearm', ts, exchange, symbol, rule, direction, level };
+}
