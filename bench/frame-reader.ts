@@ -1,7 +1,6 @@
 import { binance } from '../src/connectors/binance.js';
 import { coinbase } from '../src/connectors/coinbase.js';
 import type { Connector, NativeSymbols } from '../src/connectors/connector.js';
-import { isRejection } from '../src/connectors/frame-rejection.js';
 import { nativeSymbols } from '../src/connectors/native-symbols.js';
 import type { Tick } from '../src/domain/tick.js';
 import type { FrameChunk } from './generate-day.js';
@@ -32,9 +31,9 @@ export function frameReader(symbols: readonly [readonly string[], readonly strin
     let rejected = 0;
     for (let i = 0; i < frames.length; i++) {
       const venue = venues[i]!;
-      const result = connectors[venue]!.parse(frames[i]!, now(), natives[venue]);
-      if (isRejection(result)) rejected += 1;
-      else for (const tick of result) emit(tick);
+      const parsed = connectors[venue]!.parse(frames[i]!, now(), natives[venue]);
+      if (parsed.kind === 'rejected') rejected += 1;
+      else if (parsed.kind === 'ticks') for (const tick of parsed.ticks) emit(tick);
     }
     return rejected;
   };

@@ -38,7 +38,8 @@ export { canonicalSymbol } from './domain/symbol.js';
 export { alertHeadline } from './domain/alert-text.js';
 
 // Sources
-export type { Connector, ConnectorLimits, FeedControl, NativeSymbols } from './connectors/connector.js';
+export { type Connector, type ConnectorLimits, type ConnectorLiveness, type FeedControl, MAX_QUIET_FACTOR, type NativeSymbols, type ParsedFrame } from './connectors/connector.js';
+export { controlFrame, heartbeatFrame, rejectedFrame, ticksFrame, transportFrame } from './connectors/parsed-frame.js';
 export { exchangeTicks, type FeedOptions } from './connectors/exchange-ticks.js';
 export { binance, binanceTicks } from './connectors/binance.js';
 export { coinbase, coinbaseTicks } from './connectors/coinbase.js';

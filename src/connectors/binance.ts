@@ -1,13 +1,13 @@
 import type { Observable } from 'rxjs';
 import type { ExchangeConfig } from '../domain/config-types.js';
-import type { FrameRejection } from '../domain/feed-status.js';
 import { canonicalSymbol, isSymbolError, type SymbolError } from '../domain/symbol.js';
 import type { Tick } from '../domain/tick.js';
-import type { Connector, FeedControl, NativeSymbols } from './connector.js';
+import type { Connector, NativeSymbols, ParsedFrame } from './connector.js';
 import { connectorTicks } from './connector-ticks.js';
 import type { FeedOptions } from './feed-options.js';
 import { isJsonObject, parseJsonObject, readEpochMs, readString, readTick, type JsonObject } from './frame-fields.js';
 import { rejectFrame } from './frame-rejection.js';
+import { controlFrame, rejectedFrame, ticksFrame, transportFrame } from './parsed-frame.js';
 
 // Protocol facts: docs/protocols/binance.md (streams in the URL, `{stream, data}` wrapper,
 // 1024 streams and 5 incoming messages/s per connection, 24 h connection lifetime, serverShutdown).
@@ -29,10 +29,27 @@ function errorText(payload: JsonObject): string | undefined {
   return `error ${String(error['code'])}: ${String(error['msg'])}`;
 }
 
+/** A payload that is not a 24hrTicker: serverShutdown, an error, a response, another stream's event, or junk. */
+function nonTicker(payload: JsonObject, frame: string): ParsedFrame {
+  if (payload['e'] === 'serverShutdown') return controlFrame({ kind: 'shutdown', message: 'server announced shutdown' });
+  const error = errorText(payload);
+  if (error !== undefined) return controlFrame({ kind: 'error', message: error });
+  // Responses (LIST_SUBSCRIPTIONS...) and events of streams we do not read prove the transport only.
+  if (isResponseOrError(payload) || typeof payload['e'] === 'string') return transportFrame;
+  return rejectedFrame(rejectFrame('wrong_shape', frame, 'neither an event nor a response'));
+}
+
 /**
  * Binance Spot market streams: one `<symbol>@ticker` stream per symbol (last
  * price, best bid/ask, rolling 24 h open), put in the URL of combined-stream
  * connections so no SUBSCRIBE frame counts against the 5 messages/s limit.
+ *
+ * Liveness: Binance market streams have no heartbeat channel, and a ticker is
+ * pushed (at most once a second) only when its 24 h statistics change, so a
+ * connection of pairs that do not trade is silent while healthy. Only tickers
+ * prove the data path, and a connection is replaced after 5 minutes without
+ * one unless `stale_after_ms` says otherwise (server pings and our pongs
+ * prove the transport only).
  *
  * @example
  * binance.connectionUrl!('wss://stream.binance.com:9443', ['BTC/USDT', 'ETH/USDT']);
@@ -48,6 +65,7 @@ export const binance: Connector = {
     pingIntervalMs: 20_000, // client pings count against the 5 messages/s limit: keep them rare
     maxFrameBytes: 1 << 20,
   },
+  liveness: { heartbeat: undefined, staleAfterMs: 300_000 },
 
   nativeSymbol(symbol: string): string | SymbolError {
     const match = CANONICAL.exec(symbol);
@@ -62,32 +80,19 @@ export const binance: Connector = {
 
   subscribeMessages: () => [],
 
-  parse(frame: string, receivedAt: number, symbols?: NativeSymbols): Tick[] | FrameRejection {
+  parse(frame: string, receivedAt: number, symbols?: NativeSymbols): ParsedFrame {
     const decoded = parseJsonObject(frame);
-    if ('rejection' in decoded) return decoded.rejection;
+    if ('rejection' in decoded) return rejectedFrame(decoded.rejection);
     const payload = payloadOf(decoded.object);
-    if (payload['e'] !== '24hrTicker') {
-      // Responses, errors, serverShutdown and events of streams we do not read carry no price.
-      if (isResponseOrError(payload) || typeof payload['e'] === 'string') return [];
-      return rejectFrame('wrong_shape', frame, 'neither an event nor a response');
-    }
+    if (payload['e'] !== '24hrTicker') return nonTicker(payload, frame);
     const native = readString(payload, 's', frame);
-    if (typeof native !== 'string') return native;
+    if (typeof native !== 'string') return rejectedFrame(native);
     const symbol = symbols ? symbols.get(native) : canonicalSymbol(native);
-    if (symbol === undefined || isSymbolError(symbol)) return rejectFrame('unknown_symbol', frame, native);
+    if (symbol === undefined || isSymbolError(symbol)) return rejectedFrame(rejectFrame('unknown_symbol', frame, native));
     const ts = readEpochMs(payload, 'E', frame);
-    if (typeof ts !== 'number') return ts;
+    if (typeof ts !== 'number') return rejectedFrame(ts);
     const tick = readTick(payload, frame, { exchange: 'binance', symbol, ts, receivedAt }, { price: 'c', bid: 'b', ask: 'a', open24h: 'o' });
-    return 'reason' in tick ? tick : [tick];
-  },
-
-  control(frame: string): FeedControl | undefined {
-    const decoded = parseJsonObject(frame);
-    if ('rejection' in decoded) return undefined;
-    const payload = payloadOf(decoded.object);
-    if (payload['e'] === 'serverShutdown') return { kind: 'shutdown', message: 'server announced shutdown' };
-    const error = errorText(payload);
-    return error === undefined ? undefined : { kind: 'error', message: error };
+    return 'reason' in tick ? rejectedFrame(tick) : ticksFrame([tick]);
   },
 };
 

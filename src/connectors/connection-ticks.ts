@@ -10,7 +10,7 @@ import { backoffDelay } from './backoff.js';
 import type { ConnectGate } from './connect-gate.js';
 import type { Connector, ConnectorLimits, FeedControl, NativeSymbols } from './connector.js';
 import type { FeedTracker } from './feed-tracker.js';
-import { isRejection, rejectFrame } from './frame-rejection.js';
+import { rejectFrame } from './frame-rejection.js';
 import { FrameTooLargeError, type SocketControl, type SocketEvent } from './socket-frames.js';
 import { StaleFeedError, watchdog } from './watchdog.js';
 import { errorMessage } from '../domain/error-message.js';
@@ -63,8 +63,7 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
     if (active.length > 0) for (const message of connector.subscribeMessages(active)) socket.send(message);
   };
 
-  const onControl = (control: FeedControl | undefined, socket: SocketControl | undefined, handOver: () => void) => {
-    if (control === undefined) return;
+  const onControl = (control: FeedControl, socket: SocketControl | undefined, handOver: () => void) => {
     if (control.kind === 'shutdown') {
       logger.info(`${label}${control.message}: opening a new connection before this one closes`);
       handOver();
@@ -138,21 +137,26 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
       };
 
       const ticksOf = (frame: string): Tick[] => {
-        const result = connector.parse(frame, scheduler.now(), setup.natives);
-        if (isRejection(result)) {
-          setup.reportRejection(result);
-          return [];
+        const parsed = connector.parse(frame, scheduler.now(), setup.natives);
+        switch (parsed.kind) {
+          case 'ticks': {
+            const ticks: Tick[] = [];
+            for (const tick of parsed.ticks) {
+              const accepted = tracker.accept(index, tick);
+              if (accepted) ticks.push(accepted);
+            }
+            return ticks;
+          }
+          case 'rejected':
+            setup.reportRejection(parsed.rejection);
+            return [];
+          case 'control':
+            onControl(parsed.control, socket, handOver);
+            return [];
+          case 'heartbeat':
+          case 'transport':
+            return [];
         }
-        if (result.length === 0) {
-          onControl(connector.control?.(frame), socket, handOver);
-          return [];
-        }
-        const ticks: Tick[] = [];
-        for (const tick of result) {
-          const accepted = tracker.accept(index, tick);
-          if (accepted) ticks.push(accepted);
-        }
-        return ticks;
       };
 
       const keepalive$ = interval(pingMs, scheduler).pipe(

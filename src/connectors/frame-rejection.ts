@@ -16,7 +16,3 @@ export function rejectFrame(reason: RejectionReason, frame: string, detail?: str
   return detail === undefined ? { reason, excerpt } : { reason, excerpt, detail };
 }
 
-/** True when a parse result is a rejection rather than ticks. */
-export function isRejection<T>(result: readonly T[] | FrameRejection): result is FrameRejection {
-  return !Array.isArray(result);
-}

@@ -3,11 +3,12 @@ import type { ExchangeConfig } from '../domain/config-types.js';
 import type { FrameRejection } from '../domain/feed-status.js';
 import type { SymbolError } from '../domain/symbol.js';
 import type { Tick } from '../domain/tick.js';
-import type { Connector, FeedControl, NativeSymbols } from './connector.js';
+import type { Connector, FeedControl, NativeSymbols, ParsedFrame } from './connector.js';
 import { connectorTicks } from './connector-ticks.js';
 import type { FeedOptions } from './feed-options.js';
 import { isJsonObject, parseJsonObject, readIsoTime, readString, readTick, type JsonObject } from './frame-fields.js';
 import { rejectFrame } from './frame-rejection.js';
+import { controlFrame, heartbeatFrame, rejectedFrame, ticksFrame, transportFrame } from './parsed-frame.js';
 
 // Protocol facts: docs/protocols/kraken.md (v2 JSON objects, `BTC/USD` symbols, automatic
 // `heartbeat` channel, idle connections closed after about a minute, ~150 connection attempts / 10 min).
@@ -29,9 +30,23 @@ function tickOf(entry: JsonObject, frame: string, receivedAt: number, symbols?: 
   return readTick(entry, frame, { exchange: 'kraken', symbol, ts, receivedAt }, { price: 'last', bid: 'bid', ask: 'ask' });
 }
 
+/** What an answer to a request that failed (`success: false`) asks the lifecycle. */
+function failureControl(message: JsonObject): FeedControl {
+  const error = typeof message['error'] === 'string' ? message['error'] : `${String(message['method'])} failed`;
+  // Kraken acknowledges each symbol on its own, so the other symbols are subscribed already.
+  if (typeof message['symbol'] === 'string') {
+    return { kind: 'symbol_rejected', native: message['symbol'], message: error, resubscribe: false };
+  }
+  return { kind: 'error', message: error };
+}
+
 /**
  * Kraken Spot WebSocket v2: the `ticker` channel (last price, best bid/ask;
- * no open price). Heartbeats arrive by themselves once a channel is subscribed.
+ * no open price). The `heartbeat` channel arrives by itself about once a
+ * second when no other channel update is sent, so a quiet market is told from
+ * a stalled feed (a connection without ticker or heartbeat for
+ * `stale_after_ms`, default 30 s, is replaced; acks, `status` and pongs prove
+ * the transport only).
  *
  * @example
  * kraken.subscribeMessages(['BTC/USD']);
@@ -47,6 +62,7 @@ export const kraken: Connector = {
     pingIntervalMs: 20_000, // the server closes connections idle for about a minute
     maxFrameBytes: 1 << 20,
   },
+  liveness: { heartbeat: 'heartbeat channel, about once a second when nothing else is sent', staleAfterMs: 30_000 },
 
   nativeSymbol(symbol: string): string | SymbolError {
     const match = CANONICAL.exec(symbol);
@@ -61,36 +77,27 @@ export const kraken: Connector = {
     return [JSON.stringify({ method: 'subscribe', params: { channel: 'ticker', symbol: symbols } })];
   },
 
-  parse(frame: string, receivedAt: number, symbols?: NativeSymbols): Tick[] | FrameRejection {
+  parse(frame: string, receivedAt: number, symbols?: NativeSymbols): ParsedFrame {
     const decoded = parseJsonObject(frame);
-    if ('rejection' in decoded) return decoded.rejection;
+    if ('rejection' in decoded) return rejectedFrame(decoded.rejection);
     const message = decoded.object;
-    if (typeof message['method'] === 'string') return []; // acks, errors, pongs
-    if (typeof message['channel'] !== 'string') return rejectFrame('wrong_shape', frame, 'neither channel nor method');
-    if (message['channel'] !== 'ticker') return []; // heartbeat, status, channels we did not ask for
+    if (typeof message['method'] === 'string') {
+      return message['success'] === false ? controlFrame(failureControl(message)) : transportFrame; // acks, pongs
+    }
+    const channel = message['channel'];
+    if (typeof channel !== 'string') return rejectedFrame(rejectFrame('wrong_shape', frame, 'neither channel nor method'));
+    if (channel === 'heartbeat') return heartbeatFrame;
+    if (channel !== 'ticker') return transportFrame; // status, channels we did not ask for
     const data = message['data'];
-    if (!Array.isArray(data) || data.length === 0) return rejectFrame('wrong_shape', frame, 'data is not a non-empty array');
+    if (!Array.isArray(data) || data.length === 0) return rejectedFrame(rejectFrame('wrong_shape', frame, 'data is not a non-empty array'));
     const ticks: Tick[] = [];
     for (const entry of data) {
-      if (!isJsonObject(entry)) return rejectFrame('wrong_shape', frame, 'data entry is not an object');
+      if (!isJsonObject(entry)) return rejectedFrame(rejectFrame('wrong_shape', frame, 'data entry is not an object'));
       const tick = tickOf(entry, frame, receivedAt, symbols);
-      if ('reason' in tick) return tick;
+      if ('reason' in tick) return rejectedFrame(tick);
       ticks.push(tick);
     }
-    return ticks;
-  },
-
-  control(frame: string): FeedControl | undefined {
-    const decoded = parseJsonObject(frame);
-    if ('rejection' in decoded) return undefined;
-    const message = decoded.object;
-    if (typeof message['method'] !== 'string' || message['success'] !== false) return undefined;
-    const error = typeof message['error'] === 'string' ? message['error'] : `${message['method']} failed`;
-    // Kraken acknowledges each symbol on its own, so the other symbols are subscribed already.
-    if (typeof message['symbol'] === 'string') {
-      return { kind: 'symbol_rejected', native: message['symbol'], message: error, resubscribe: false };
-    }
-    return { kind: 'error', message: error };
+    return ticksFrame(ticks);
   },
 
   pingMessage: () => '{"method":"ping"}',

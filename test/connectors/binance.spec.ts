@@ -17,40 +17,49 @@ const DOC_TICK = {
 describe('binance connector', () => {
   describe('parse', () => {
     it('turns the documented 24hrTicker payload into a tick, raw or in the combined-stream wrapper', () => {
-      expect(binance.parse(docFrame('binance', 19), RECEIVED_AT)).to.deep.equal([DOC_TICK]);
-      expect(binance.parse(wrap('bnbbtc@ticker', docFrame('binance', 19)), RECEIVED_AT)).to.deep.equal([DOC_TICK]);
+      expect(binance.parse(docFrame('binance', 19), RECEIVED_AT)).to.deep.equal({ kind: 'ticks', ticks: [DOC_TICK] });
+      expect(binance.parse(wrap('bnbbtc@ticker', docFrame('binance', 19)), RECEIVED_AT)).to.deep.equal({ kind: 'ticks', ticks: [DOC_TICK] });
     });
 
     it('maps the native symbol back through the subscribed symbols when given', () => {
       const symbols = new Map([['BNBBTC', 'BNB/BTC']]);
-      expect(binance.parse(docFrame('binance', 19), RECEIVED_AT, symbols)).to.deep.equal([DOC_TICK]);
-      expect(binance.parse(docFrame('binance', 19), RECEIVED_AT, new Map())).to.include({ reason: 'unknown_symbol', detail: 'BNBBTC' });
+      expect(binance.parse(docFrame('binance', 19), RECEIVED_AT, symbols)).to.deep.equal({ kind: 'ticks', ticks: [DOC_TICK] });
+      expect(binance.parse(docFrame('binance', 19), RECEIVED_AT, new Map()))
+        .to.have.property('rejection').that.includes({ reason: 'unknown_symbol', detail: 'BNBBTC' });
     });
 
-    it('yields no tick for responses, errors, serverShutdown and events of other streams', () => {
-      for (const line of [1, 2, 4, 6, 8, 10, 12, 13, 14, 15, 16, 17, 18, 20, 22, 24, 25, 26, 27, 28, 29, 30, 31]) {
-        expect(binance.parse(docFrame('binance', line), RECEIVED_AT), `line ${line}`).to.deep.equal([]);
+    it('reads responses (LIST_SUBSCRIPTIONS too) and events of other streams as transport only: no heartbeat channel', () => {
+      for (const line of [4, 6, 8, 10, 12, 13, 14, 15, 16, 17, 18, 20, 22, 24]) {
+        expect(binance.parse(docFrame('binance', line), RECEIVED_AT), `line ${line}`).to.deep.equal({ kind: 'transport' });
       }
+      expect(binance.liveness).to.deep.equal({ heartbeat: undefined, staleAfterMs: 300_000 });
     });
 
     it('rejects payloads that are neither events nor responses (bookTicker, partial depth) as wrong_shape', () => {
       for (const line of [21, 23]) {
-        expect(binance.parse(docFrame('binance', line), RECEIVED_AT), `line ${line}`).to.include({ reason: 'wrong_shape' });
+        expect(binance.parse(docFrame('binance', line), RECEIVED_AT), `line ${line}`)
+          .to.have.property('rejection').that.includes({ reason: 'wrong_shape' });
       }
     });
   });
 
-  describe('control', () => {
+  describe('controls', () => {
+    const control = (frame: string) => {
+      const parsed = binance.parse(frame, RECEIVED_AT);
+      return parsed.kind === 'control' ? parsed.control : parsed.kind;
+    };
+
     it('reads serverShutdown, raw and wrapped, as a request to hand over', () => {
-      expect(binance.control?.(docFrame('binance', 1))).to.include({ kind: 'shutdown' });
-      expect(binance.control?.(docFrame('binance', 2))).to.include({ kind: 'shutdown' });
+      expect(control(docFrame('binance', 1))).to.include({ kind: 'shutdown' });
+      expect(control(docFrame('binance', 2))).to.include({ kind: 'shutdown' });
     });
 
     it('reads error messages, bare as documented or wrapped as observed', () => {
-      expect(binance.control?.(docFrame('binance', 25))).to.deep.equal({ kind: 'error', message: 'error 1: Invalid value type: expected Boolean' });
-      expect(binance.control?.('{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":2}'))
+      expect(control(docFrame('binance', 25))).to.deep.equal({ kind: 'error', message: 'error 1: Invalid value type: expected Boolean' });
+      for (const line of [26, 27, 28, 29, 30, 31]) expect(control(docFrame('binance', line)), `line ${line}`).to.include({ kind: 'error' });
+      expect(control('{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":2}'))
         .to.deep.equal({ kind: 'error', message: 'error 2: Invalid request: invalid stream' });
-      expect(binance.control?.(docFrame('binance', 4))).to.equal(undefined);
+      expect(control(docFrame('binance', 4))).to.equal('transport');
     });
   });
 

@@ -16,36 +16,46 @@ const DOC_TICK = {
 describe('coinbase connector', () => {
   describe('parse', () => {
     it('turns the documented ticker message into a tick with open_24h as open24h', () => {
-      expect(coinbase.parse(docFrame('coinbase', 13), RECEIVED_AT)).to.deep.equal([DOC_TICK]);
-      expect(coinbase.parse(docFrame('coinbase', 13), RECEIVED_AT, new Map([['ETH-USD', 'ETH/USD']]))).to.deep.equal([DOC_TICK]);
+      expect(coinbase.parse(docFrame('coinbase', 13), RECEIVED_AT)).to.deep.equal({ kind: 'ticks', ticks: [DOC_TICK] });
+      expect(coinbase.parse(docFrame('coinbase', 13), RECEIVED_AT, new Map([['ETH-USD', 'ETH/USD']])))
+        .to.deep.equal({ kind: 'ticks', ticks: [DOC_TICK] });
     });
 
-    it('yields no tick for heartbeats, subscriptions, errors and every other documented type', () => {
-      for (let line = 1; line <= 36; line++) {
-        if (line === 13 || line === 30) continue;
-        expect(coinbase.parse(docFrame('coinbase', line), RECEIVED_AT), `line ${line}`).to.deep.equal([]);
+    it('reads the heartbeat channel as data-path liveness', () => {
+      expect(coinbase.parse(docFrame('coinbase', 6), RECEIVED_AT)).to.deep.equal({ kind: 'heartbeat' });
+      expect(coinbase.liveness).to.deep.equal({ heartbeat: 'heartbeat channel, once a second per product', staleAfterMs: 30_000 });
+    });
+
+    it('reads subscriptions acks and every other documented type as transport only', () => {
+      for (let line = 1; line <= 33; line++) {
+        if (line === 6 || line === 13 || line === 30) continue;
+        expect(coinbase.parse(docFrame('coinbase', line), RECEIVED_AT), `line ${line}`).to.deep.equal({ kind: 'transport' });
       }
     });
 
     it('rejects a message without a type (the level3 packed array) as wrong_shape', () => {
-      expect(coinbase.parse(docFrame('coinbase', 30), RECEIVED_AT)).to.include({ reason: 'wrong_shape' });
+      expect(coinbase.parse(docFrame('coinbase', 30), RECEIVED_AT)).to.have.property('rejection').that.includes({ reason: 'wrong_shape' });
     });
 
     it('rejects a ticker of a product it was not asked for', () => {
       expect(coinbase.parse(docFrame('coinbase', 13), RECEIVED_AT, new Map([['BTC-USD', 'BTC/USD']])))
-        .to.include({ reason: 'unknown_symbol', detail: 'ETH-USD' });
+        .to.have.property('rejection').that.includes({ reason: 'unknown_symbol', detail: 'ETH-USD' });
     });
   });
 
-  describe('control', () => {
+  describe('controls', () => {
+    const control = (frame: string) => {
+      const parsed = coinbase.parse(frame, RECEIVED_AT);
+      return parsed.kind === 'control' ? parsed.control : parsed.kind;
+    };
+
     it('reads error messages, and a refused product as a symbol to subscribe again without', () => {
-      expect(coinbase.control?.(docFrame('coinbase', 34))).to.deep.equal({ kind: 'error', message: 'error message' });
-      expect(coinbase.control?.(docFrame('coinbase', 35))).to.deep.equal({ kind: 'error', message: 'Failed to subscribe: is not a valid product' });
-      expect(coinbase.control?.(docFrame('coinbase', 36))).to.deep.equal({ kind: 'error', message: 'Failed to subscribe: No channels provided' });
-      expect(coinbase.control?.('{"type":"error","message":"Failed to subscribe","reason":"FOO-USD is not a valid product"}')).to.deep.equal({
+      expect(control(docFrame('coinbase', 34))).to.deep.equal({ kind: 'error', message: 'error message' });
+      expect(control(docFrame('coinbase', 35))).to.deep.equal({ kind: 'error', message: 'Failed to subscribe: is not a valid product' });
+      expect(control(docFrame('coinbase', 36))).to.deep.equal({ kind: 'error', message: 'Failed to subscribe: No channels provided' });
+      expect(control('{"type":"error","message":"Failed to subscribe","reason":"FOO-USD is not a valid product"}')).to.deep.equal({
         kind: 'symbol_rejected', native: 'FOO-USD', message: 'Failed to subscribe: FOO-USD is not a valid product', resubscribe: true,
       });
-      expect(coinbase.control?.(docFrame('coinbase', 6))).to.equal(undefined);
     });
   });
 

@@ -6,6 +6,7 @@ import { connectorTicks } from '../../src/connectors/connector-ticks.js';
 import { FeedConfigError } from '../../src/connectors/feed-config-error.js';
 import type { FeedOptions } from '../../src/connectors/feed-options.js';
 import { rejectFrame } from '../../src/connectors/frame-rejection.js';
+import { controlFrame, heartbeatFrame, rejectedFrame, ticksFrame, transportFrame } from '../../src/connectors/parsed-frame.js';
 import { FrameTooLargeError, type SocketControl, type SocketEvent } from '../../src/connectors/socket-frames.js';
 import type { ExchangeConfig } from '../../src/domain/config-types.js';
 import type { FeedEvent, FeedStatus } from '../../src/domain/feed-status.js';
@@ -24,13 +25,15 @@ const lineConnector: Connector = {
   limits: { maxSymbolsPerConnection: Infinity, minConnectIntervalMs: 0, connectionLifetimeMs: Infinity, pingIntervalMs: 60_000, maxFrameBytes: 1024 },
   nativeSymbol: (symbol) => (symbol.includes('XXX') ? { message: `no ${symbol} here` } : symbol),
   subscribeMessages: (symbols) => [`subscribe ${symbols.join(',')}`],
+  liveness: { heartbeat: '"hb" frames', staleAfterMs: 5000 },
   parse(frame, receivedAt) {
-    if (frame === 'hb' || frame === 'bye') return [];
+    if (frame === 'hb') return heartbeatFrame;
+    if (frame === 'ack') return transportFrame;
+    if (frame === 'bye') return controlFrame({ kind: 'shutdown', message: 'server going away' });
     const [symbol = '', price, ts] = frame.split(' ');
-    if (!Number.isFinite(Number(price)) || !Number.isFinite(Number(ts))) return rejectFrame('not_a_number', frame);
-    return [{ exchange: 'test', symbol, price: Number(price), ts: Number(ts), receivedAt }];
+    if (!Number.isFinite(Number(price)) || !Number.isFinite(Number(ts))) return rejectedFrame(rejectFrame('not_a_number', frame));
+    return ticksFrame([{ exchange: 'test', symbol, price: Number(price), ts: Number(ts), receivedAt }]);
   },
-  control: (frame) => (frame === 'bye' ? { kind: 'shutdown', message: 'server going away' } : undefined),
 };
 
 const CFG: ExchangeConfig = { symbols: ['BTC/USD', 'ETH/USD'], reconnect_delay: 1, reconnect_max_delay: 8, stale_after_ms: 5000, enabled: true };

@@ -11,46 +11,51 @@ const DOC_TS = Date.parse('2023-09-25T09:04:31.742Z');
 describe('kraken connector', () => {
   describe('parse', () => {
     it('turns the documented ticker snapshot and update into ticks, without an open price', () => {
-      expect(kraken.parse(docFrame('kraken', 3), RECEIVED_AT)).to.deep.equal([
+      expect(kraken.parse(docFrame('kraken', 3), RECEIVED_AT)).to.deep.equal({ kind: 'ticks', ticks: [
         { exchange: 'kraken', symbol: 'ALGO/USD', price: 0.10035, ts: DOC_TS, bid: 0.10025, ask: 0.10036, receivedAt: RECEIVED_AT },
-      ]);
-      expect(kraken.parse(docFrame('kraken', 4), RECEIVED_AT)).to.deep.equal([
+      ] });
+      expect(kraken.parse(docFrame('kraken', 4), RECEIVED_AT)).to.deep.equal({ kind: 'ticks', ticks: [
         { exchange: 'kraken', symbol: 'ALGO/USD', price: 0.10035, ts: DOC_TS, bid: 0.10025, ask: 0.10035, receivedAt: RECEIVED_AT },
-      ]);
+      ] });
     });
 
     it('tolerates fields the docs do not list (the observed "trades")', () => {
-      expect(kraken.parse(docFrame('kraken', 24), RECEIVED_AT)).to.deep.equal([{
+      expect(kraken.parse(docFrame('kraken', 24), RECEIVED_AT)).to.deep.equal({ kind: 'ticks', ticks: [{
         exchange: 'kraken', symbol: 'USDT/USD', price: 0.99981, ts: Date.parse('2026-09-24T03:54:18.054Z'), bid: 0.9998,
         ask: 0.99981, receivedAt: RECEIVED_AT,
-      }]);
+      }] });
     });
 
     it('maps XBT to BTC', () => {
       const frame = docFrame('kraken', 4).replace('ALGO/USD', 'XBT/USD');
-      expect(kraken.parse(frame, RECEIVED_AT)).to.have.nested.property('[0].symbol', 'BTC/USD');
+      expect(kraken.parse(frame, RECEIVED_AT)).to.have.nested.property('ticks[0].symbol', 'BTC/USD');
     });
 
-    it('yields no tick for acks, heartbeats, status, pongs and errors', () => {
-      for (const line of [1, 2, 5, 6, 7, 8, 9, 10, 22, 23, 25]) {
-        expect(kraken.parse(docFrame('kraken', line), RECEIVED_AT), `line ${line}`).to.deep.equal([]);
+    it('reads the heartbeat channel as data-path liveness', () => {
+      expect(kraken.parse(docFrame('kraken', 7), RECEIVED_AT)).to.deep.equal({ kind: 'heartbeat' });
+      expect(kraken.liveness.heartbeat).to.be.a('string');
+      expect(kraken.liveness.staleAfterMs).to.equal(30_000);
+    });
+
+    it('reads acks, status and pongs as transport only', () => {
+      for (const line of [1, 2, 5, 6, 8, 9, 10, 23, 25]) {
+        expect(kraken.parse(docFrame('kraken', line), RECEIVED_AT), `line ${line}`).to.deep.equal({ kind: 'transport' });
       }
     });
 
     it('rejects v1 frames (arrays and events) as wrong_shape', () => {
       for (let line = 11; line <= 21; line++) {
-        expect(kraken.parse(docFrame('kraken', line), RECEIVED_AT), `line ${line}`).to.include({ reason: 'wrong_shape' });
+        expect(kraken.parse(docFrame('kraken', line), RECEIVED_AT), `line ${line}`)
+          .to.have.property('rejection').that.includes({ reason: 'wrong_shape' });
       }
     });
   });
 
-  describe('control', () => {
+  describe('controls', () => {
     it('reads a refused pair as a symbol error without resubscribing (Kraken acks each symbol alone)', () => {
-      expect(kraken.control?.(docFrame('kraken', 22))).to.deep.equal({
+      expect(kraken.parse(docFrame('kraken', 22), RECEIVED_AT)).to.deep.equal({ kind: 'control', control: {
         kind: 'symbol_rejected', native: 'NOPE/USD', message: 'Currency pair not supported NOPE/USD', resubscribe: false,
-      });
-      expect(kraken.control?.(docFrame('kraken', 9))).to.equal(undefined);
-      expect(kraken.control?.(docFrame('kraken', 2))).to.equal(undefined);
+      } });
     });
   });
 

@@ -43,13 +43,13 @@ describe('malformed frames', () => {
     const { connector } = shape;
     const valid = shape.frame(shape.price, shape.time);
     const reasonOf = (frame: string, symbols?: Map<string, string>) => {
-      const result = connector.parse(frame, 1, symbols);
-      return Array.isArray(result) ? result : result.reason;
+      const parsed = connector.parse(frame, 1, symbols);
+      return parsed.kind === 'rejected' ? parsed.rejection.reason : parsed;
     };
 
     describe(connector.id, () => {
       it('parses the well-formed frame the cases start from', () => {
-        expect(connector.parse(valid, 1)).to.have.nested.property('[0].price', 100);
+        expect(connector.parse(valid, 1)).to.have.nested.property('ticks[0].price', 100);
       });
 
       const cases: [string, string, RejectionReason][] = [
@@ -90,9 +90,10 @@ describe('malformed frames', () => {
             .chain((price) => fc.constantFrom(shape.frame(price, shape.time), shape.frame(shape.price, price))),
         );
         fc.assert(fc.property(frames, (frame) => {
-          const result = connector.parse(frame, 1);
-          if (!Array.isArray(result)) return typeof result.reason === 'string' && result.excerpt.length <= 121;
-          return result.every((tick) => Number.isFinite(tick.price) && tick.price > 0 && Number.isFinite(tick.ts));
+          const parsed = connector.parse(frame, 1);
+          if (parsed.kind === 'rejected') return typeof parsed.rejection.reason === 'string' && parsed.rejection.excerpt.length <= 121;
+          if (parsed.kind !== 'ticks') return true;
+          return parsed.ticks.every((tick) => Number.isFinite(tick.price) && tick.price > 0 && Number.isFinite(tick.ts));
         }), { numRuns: 500 });
       });
     });

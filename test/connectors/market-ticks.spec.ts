@@ -52,16 +52,17 @@ describe('exchangeTicks', () => {
     id: 'tiny',
     url: 'wss://tiny.invalid/ws',
     limits: { maxSymbolsPerConnection: 100, minConnectIntervalMs: 0, connectionLifetimeMs: Infinity, pingIntervalMs: 20_000, maxFrameBytes: 65_536 },
+    liveness: { heartbeat: undefined, staleAfterMs: 30_000 },
     nativeSymbol: (symbol) => symbol,
     subscribeMessages: (symbols) => [JSON.stringify({ subscribe: symbols })],
     parse(frame, receivedAt) {
       try {
         const { sym, px, t } = JSON.parse(frame) as { sym?: string; px?: string; t?: number };
         const price = Number(px);
-        if (!sym || !(price > 0) || typeof t !== 'number') return rejectFrame('wrong_shape', frame);
-        return [{ exchange: 'tiny', symbol: sym, price, ts: t, receivedAt }];
+        if (!sym || !(price > 0) || typeof t !== 'number') return { kind: 'rejected', rejection: rejectFrame('wrong_shape', frame) };
+        return { kind: 'ticks', ticks: [{ exchange: 'tiny', symbol: sym, price, ts: t, receivedAt }] };
       } catch {
-        return rejectFrame('not_json', frame);
+        return { kind: 'rejected', rejection: rejectFrame('not_json', frame) };
       }
     },
   };
