@@ -79,7 +79,7 @@ describe('cli', function () {
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`runs, logs in the seed format and exits 0 on ${signal}`, async () => {
-      const child = startCli(['--config', dir.write('c.yaml', loopbackConfig)]);
+      const child = startCli(['--config', dir.write('c.yaml', `${loopbackConfig}state_dir: ${dir.path}\n`)]);
       const done = finished(child);
       await waitForOutput(child, 'starting');
       child.kill(signal);
@@ -93,7 +93,7 @@ describe('cli', function () {
   }
 
   it('honours --log-level and LOG_LEVEL', async () => {
-    const child = startCli(['--config', dir.write('c.yaml', loopbackConfig), '--log-level', 'error'], { LOG_LEVEL: 'debug' });
+    const child = startCli(['--config', dir.write('c.yaml', `${loopbackConfig}state_dir: ${dir.path}\n`), '--log-level', 'error'], { LOG_LEVEL: 'debug' });
     const done = finished(child);
     setTimeout(() => child.kill('SIGTERM'), 1500);
     const run = await done;

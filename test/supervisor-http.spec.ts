@@ -1,11 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { expect } from 'chai';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Browser } from 'playwright-core';
 import { decodeConfig } from '../src/config/decode-config.js';
 import type { Config } from '../src/domain/config-types.js';
 import { createSupervisor, type SupervisorHandle } from '../src/supervisor.js';
-import { launchChromium } from './helpers/browser.js';
+import { artifactPath, launchChromium } from './helpers/browser.js';
 import { FakeBinanceServer } from './helpers/fake-binance-server.js';
 import { waitUntil } from './helpers/fake-exchange-server.js';
 import { startHttpSinkServer, type HttpSinkServer } from './helpers/http-sink-server.js';
@@ -143,8 +142,7 @@ describe('supervisor with the HTTP surface (end to end over loopback)', function
         binance.refuse = true;
         binance.kill();
         await eventually(async () => expect(await page.locator('[data-feed="binance"] .light').getAttribute('data-color')).to.equal('red'));
-        mkdirSync('test/artifacts', { recursive: true });
-        await page.screenshot({ path: 'test/artifacts/status-page-e2e.png' });
+        await page.screenshot({ path: artifactPath('status-page-e2e.png') });
       } finally {
         await page.close();
       }

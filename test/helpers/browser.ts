@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
@@ -115,4 +115,15 @@ export async function launchChromium(): Promise<Browser> {
   } catch (error) {
     throw new Error(`headless Chromium (${choice.source}: ${choice.executablePath}) did not start: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Where browser tests put their screenshots (for a person to look at; nothing
+ * asserts on them): `TEST_ARTIFACTS_DIR`, else `<tmpdir>/crypto-supervisor-test-artifacts/`,
+ * never the checkout. Returns the path for `name`, creating the directory.
+ */
+export function artifactPath(name: string): string {
+  const dir = process.env['TEST_ARTIFACTS_DIR'] || join(tmpdir(), 'crypto-supervisor-test-artifacts');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
 }

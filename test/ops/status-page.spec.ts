@@ -1,16 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import type { FeedAlert, PriceAlert } from '../../src/domain/alert.js';
 import type { FeedEvent, FeedState } from '../../src/domain/feed-status.js';
 import type { SymbolView } from '../../src/ops/ops-sources.js';
 import { type OpsServer, startOpsServer } from '../../src/ops/start-ops-server.js';
-import { launchChromium } from '../helpers/browser.js';
+import { artifactPath, launchChromium } from '../helpers/browser.js';
 import { eventually } from '../helpers/eventually.js';
 import { makeSources } from './ops-sources-fixture.js';
-
-const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
 
 const status = (exchange: string, state: FeedState, reconnects = 0, reason?: string): FeedEvent => ({
   type: 'status', status: { exchange, state, since: Date.now(), reconnects, ...(reason ? { reason } : {}) },
@@ -85,8 +81,7 @@ describe('status page in headless Chromium', function () {
     expect(await text('[data-feed="kraken"] .reason')).to.equal('server closed 1006');
     expect(await text('[data-feed="kraken"] .reconnects')).to.match(/^1 reconnect · 0 ticks/);
     expect(await text('#overall')).to.equal('1 feed down');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'status-page.png'), fullPage: true });
+    await page.screenshot({ path: artifactPath('status-page.png'), fullPage: true });
 
     // the browser drops its stream; things happen meanwhile; it reconnects and is right again
     await page.evaluate('window.statusPage.disconnect()');

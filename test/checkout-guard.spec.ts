@@ -1,0 +1,30 @@
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { checkoutChanges, checkoutFiles } from './helpers/checkout-guard.js';
+import { tempDir, type TempDir } from './helpers/temp-dir.js';
+
+describe('checkout guard (npm test leaves nothing behind in the checkout)', () => {
+  let dir: TempDir;
+  beforeEach(() => (dir = tempDir()));
+  afterEach(() => dir.remove());
+
+  it('names a file added anywhere and a file that grew, and ignores node_modules, dist and .git', () => {
+    dir.write('README.md', 'hello\n');
+    for (const sub of ['node_modules', 'dist', '.git', 'test']) mkdirSync(join(dir.path, sub));
+    const before = checkoutFiles(dir.path);
+    expect(checkoutChanges(before, checkoutFiles(dir.path))).to.deep.equal([]);
+
+    appendFileSync(join(dir.path, 'README.md'), 'more\n');
+    mkdirSync(join(dir.path, 'var'));
+    writeFileSync(join(dir.path, 'var', 'alerts.jsonl'), '');
+    writeFileSync(join(dir.path, 'test', 'shot.png'), 'png');
+    for (const sub of ['node_modules', 'dist', '.git']) writeFileSync(join(dir.path, sub, 'x'), 'x');
+
+    expect(checkoutChanges(before, checkoutFiles(dir.path))).to.deep.equal([
+      'added test/shot.png',
+      'added var/alerts.jsonl',
+      'modified README.md',
+    ]);
+  });
+});
