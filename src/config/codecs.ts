@@ -87,12 +87,50 @@ export const EmailCodec = t.intersection([
   }),
 ]);
 
+/** A channel URL: its path, query and userinfo are secrets, so an error never quotes it. */
+export const SecretHttpUrl = refined(t.string, 'SecretHttpUrl', (s) => /^https?:\/\/[^\s/]+/.test(s) && URL.canParse(s));
+/** A token or header value: never quoted in an error. */
+export const SecretString = refined(t.string, 'SecretString', (s) => s.trim().length > 0);
+
+export const WebhookFormatCodec = t.keyof({ slack: null, discord: null, ntfy: null, json: null }, 'WebhookFormat');
+
+export const WebhookCodec = t.intersection([
+  t.type({ url: SecretHttpUrl }, 'Webhook'),
+  t.partial({ format: WebhookFormatCodec, group_wait_ms: NonNegativeMs, headers: t.record(t.string, SecretString, 'Headers') }),
+], 'Webhook');
+
+/** A Telegram chat: a numeric id (negative for groups and channels, quoted or not) or a public `@channelname`. */
+export const ChatIdCodec = new t.Type<number | string, number | string, unknown>(
+  'ChatId',
+  (u): u is number | string => (typeof u === 'number' && Number.isSafeInteger(u)) || (typeof u === 'string' && /^@\w{4,}$/.test(u)),
+  (u, c) => {
+    if (typeof u === 'number' && Number.isSafeInteger(u)) return t.success(u);
+    if (typeof u === 'string' && /^-?\d{1,16}$/.test(u.trim())) return t.success(Number(u.trim()));
+    if (typeof u === 'string' && /^@\w{4,}$/.test(u.trim())) return t.success(u.trim());
+    return t.failure(u, c);
+  },
+  t.identity,
+);
+
+export const TelegramCodec = t.intersection([
+  t.type({ bot_token: SecretString, chat_ids: t.array(ChatIdCodec) }, 'Telegram'),
+  t.partial({ api_url: HttpUrl, group_wait_ms: NonNegativeMs }),
+], 'Telegram');
+
+export const AlertmanagerCodec = t.intersection([
+  t.type({ urls: t.array(SecretHttpUrl) }, 'Alertmanager'),
+  t.partial({ resend_every_ms: PositiveMs, external_labels: t.record(t.string, t.string, 'Labels') }),
+], 'Alertmanager');
+
 export const AlertsCodec = t.partial({
   thresholds: ThresholdsCodec,
   hysteresis: Hysteresis,
   feed_down_after_ms: PositiveMs,
   symbol_silent_after_ms: PositiveMs,
   email: EmailCodec,
+  webhooks: t.array(WebhookCodec, 'Webhooks'),
+  telegram: TelegramCodec,
+  alertmanager: AlertmanagerCodec,
 });
 
 export const HttpCodec = t.type({ listen: ListenAddress });
@@ -107,6 +145,9 @@ export const ConfigFileCodec = t.intersection([
 
 export type ConfigFile = t.TypeOf<typeof ConfigFileCodec>;
 
+/** Types whose wrong value an error line does not quote: it may be a webhook URL, a header value or a token. */
+export const UNQUOTED_TYPES: ReadonlySet<string> = new Set(['SecretHttpUrl', 'SecretString', 'Webhooks', 'Webhook', 'Headers']);
+
 /** What each refinement means, in the words of an error line. */
 export const EXPECTATIONS: Readonly<Record<string, string>> = {
   Fraction: 'a fraction in (0, 1] (0.05 = 5 %)',
@@ -119,6 +160,16 @@ export const EXPECTATIONS: Readonly<Record<string, string>> = {
   EmailAddress: 'an e-mail address like alerts@example.com',
   WebSocketUrl: 'a ws:// or wss:// URL',
   HttpUrl: 'an http:// or https:// URL',
+  SecretHttpUrl: 'an http:// or https:// URL',
+  SecretString: 'a non-empty string',
+  WebhookFormat: 'one of slack, discord, ntfy, json',
+  Webhooks: 'a list of webhooks, each a mapping with a url',
+  Webhook: 'a mapping with a url',
+  Headers: 'a mapping of header names to values',
+  Telegram: 'a mapping with bot_token and chat_ids',
+  Alertmanager: 'a mapping with urls',
+  Labels: 'a mapping of label names to values',
+  ChatId: 'a chat id (a whole number, negative for groups) or @channelname',
   ListenAddress: 'host:port, e.g. 127.0.0.1:9464',
   Symbol: 'a symbol like BTC/USDT',
   number: 'a number',

@@ -11,6 +11,7 @@ import {
   type EmailConfig,
   type ExchangeConfig,
 } from '../domain/config-types.js';
+import { decodeChannels, type DecodedChannels } from './decode-channels.js';
 import { expandEnv } from './expand-env.js';
 import { reportErrors } from './report-errors.js';
 import { findUnknownKeys } from './unknown-keys.js';
@@ -135,6 +136,9 @@ export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Eit
     if (E.isLeft(decodedEmail)) issues.push(...decodedEmail.left);
     else email = decodedEmail.right;
   }
+  const decodedChannels = decodeChannels(file.alerts);
+  const channels: DecodedChannels = E.isRight(decodedChannels) ? decodedChannels.right : { webhooks: [] };
+  if (E.isLeft(decodedChannels)) issues.push(...decodedChannels.left);
   if (issues.length > 0) return E.left(issues);
 
   const alerts: AlertsConfig = {
@@ -143,7 +147,7 @@ export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Eit
     feed_down_after_ms: file.alerts?.feed_down_after_ms ?? 120_000,
     symbol_silent_after_ms: file.alerts?.symbol_silent_after_ms ?? 600_000,
     ...(email ? { email } : {}),
-    webhooks: [],
+    ...channels,
   };
   return E.right({
     exchanges,

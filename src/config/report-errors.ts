@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { type ConfigIssue, joinPath } from './config-issue.js';
-import { EXPECTATIONS } from './codecs.js';
+import { EXPECTATIONS, UNQUOTED_TYPES } from './codecs.js';
 
 /** Describes a received value briefly: `"five"`, `null`, `a list`, `nothing`. */
 export function describeValue(value: unknown): string {
@@ -44,7 +44,9 @@ export function reportErrors(errors: t.Errors): ConfigIssue[] {
       issues.push({ path, message: 'is required' });
     } else {
       const expected = EXPECTATIONS[leaf.type.name] ?? leaf.type.name;
-      issues.push({ path, message: `expected ${expected}, got ${describeValue(leaf.actual)}` });
+      // A channel URL or token is not echoed: the error line may end up in a log or a ticket.
+      const got = UNQUOTED_TYPES.has(leaf.type.name) ? '' : `, got ${describeValue(leaf.actual)}`;
+      issues.push({ path, message: `expected ${expected}${got}` });
     }
   }
   return issues;

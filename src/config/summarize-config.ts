@@ -3,7 +3,25 @@ import type { Config } from '../domain/config-types.js';
 
 const percent = (fraction: number) => `${+(fraction * 100).toFixed(4)}%`;
 
-/** The one-line summary `--check` prints: exchanges, symbols, thresholds, email on/off. */
+/** The host of a channel URL: its path, query and userinfo are secrets. */
+const hostOf = (url: string) => (URL.canParse(url) ? new URL(url).host : '(invalid URL)');
+
+/** `webhooks 2 (hooks.slack.com slack, ntfy.sh ntfy); telegram 1 chat(s) via api.telegram.org; ...`: no secret. */
+function channels(config: Config): string[] {
+  const { webhooks, telegram, alertmanager } = config.alerts;
+  const parts: string[] = [];
+  if (webhooks.length > 0) {
+    parts.push(`webhooks ${webhooks.length} (${webhooks.map((w) => `${hostOf(w.url)} ${w.format}`).join(', ')})`);
+  }
+  if (telegram) parts.push(`telegram ${telegram.chat_ids.length} chat(s) via ${hostOf(telegram.api_url)}`);
+  if (alertmanager) parts.push(`alertmanager ${alertmanager.urls.map(hostOf).join(', ')}`);
+  return parts;
+}
+
+/**
+ * The one-line summary `--check` prints: exchanges, symbols, thresholds, email
+ * on/off, and the other channels by host only (no URL path, header or token).
+ */
 export function summarizeConfig(config: Config): string {
   const exchanges = Object.entries(config.exchanges)
     .filter(([, exchange]) => exchange.enabled)
@@ -16,5 +34,6 @@ export function summarizeConfig(config: Config): string {
     `config ok: ${exchanges.length} exchange(s): ${exchanges.join('; ')}`,
     `thresholds ${percent(thresholds.pct_24h)}/${windowLabel(thresholds.window_24h_ms)}, ${percent(thresholds.pct_short)}/${windowLabel(thresholds.window_short_ms)}`,
     email,
+    ...channels(config),
   ].join('; ');
 }

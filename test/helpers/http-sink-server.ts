@@ -1,5 +1,4 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startRecordingHttpServer } from './recording-http-server.js';
 
 /** One request the sink received. */
 export interface SinkRequest {
@@ -22,48 +21,16 @@ export interface HttpSinkServer {
   close(): Promise<void>;
 }
 
-/** Starts an {@link HttpSinkServer} on 127.0.0.1, ephemeral port. */
+/** Starts an {@link HttpSinkServer} on 127.0.0.1, ephemeral port: a {@link startRecordingHttpServer} seen by method, path and user agent. */
 export async function startHttpSinkServer(): Promise<HttpSinkServer> {
-  const requests: SinkRequest[] = [];
-  const waiters = new Set<() => void>();
-  let status = 200;
-  const server = createServer((req, res) => {
-    requests.push({ method: req.method ?? '', path: req.url ?? '', userAgent: req.headers['user-agent'] });
-    res.writeHead(status, { 'content-type': 'text/plain' }).end('OK');
-    for (const wake of waiters) wake();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await startRecordingHttpServer();
   return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    answerWith: (next) => {
-      status = next;
+    url: server.url,
+    get requests() {
+      return server.requests.map(({ method, path, headers }) => ({ method, path, userAgent: headers['user-agent'] }));
     },
-    waitForRequests(count, timeoutMs = 5000) {
-      return new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (requests.length < count) return;
-          clearTimeout(timeout);
-          waiters.delete(check);
-          resolve();
-        };
-        const timeout = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`expected ${count} requests within ${timeoutMs} ms, got ${requests.length}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-    close() {
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    answerWith: (status) => server.answerWith({ status }),
+    waitForRequests: (count, timeoutMs) => server.waitForRequests(count, timeoutMs),
+    close: () => server.close(),
   };
 }

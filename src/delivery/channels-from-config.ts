@@ -1,0 +1,51 @@
+import type { SchedulerLike } from 'rxjs';
+import type { AlertsConfig } from '../domain/config-types.js';
+import { type Logger, silentLogger } from '../log.js';
+import type { Channel } from './channel.js';
+import { alertmanagerChannel } from './channels/alertmanager-channel.js';
+import { telegramChannels } from './channels/telegram-channels.js';
+import { webhookChannel } from './channels/webhook-channel.js';
+
+/** Options of {@link channelsFromConfig}. */
+export interface ChannelsFromConfigOptions {
+  /** Parent logger; each channel that logs gets a child named after its id. Default: nothing is logged. */
+  readonly logger?: Logger;
+  /** Each HTTP request must be answered within this, ms. Default 10000. */
+  readonly timeoutMs?: number;
+  /** Clock for `Retry-After` dates and Alertmanager's `endsAt`. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Runs Alertmanager's re-send timer. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * Every configured channel of `alerts` but email, in a fixed order: the
+ * webhooks (`webhook-1`, `webhook-2`, ... in config order), one Telegram
+ * channel per chat (`telegram-<chat_id>`), then `alertmanager`. Empty when
+ * none is configured. Building a channel opens nothing: work starts when the
+ * delivery path sends.
+ *
+ * @example
+ * channelsFromConfig(config.alerts).map((channel) => channel.id);
+ * // Logs: [ 'webhook-1', 'webhook-2', 'telegram-123456789', 'alertmanager' ]
+ */
+export function channelsFromConfig(alerts: AlertsConfig, options: ChannelsFromConfigOptions = {}): Channel[] {
+  const logger = options.logger ?? silentLogger;
+  const http = {
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  };
+  return [
+    ...alerts.webhooks.map((webhook, i) => webhookChannel(webhook, i, http)),
+    ...(alerts.telegram ? telegramChannels(alerts.telegram, http) : []),
+    ...(alerts.alertmanager
+      ? [
+          alertmanagerChannel(alerts.alertmanager, {
+            ...http,
+            logger: logger.child('alertmanager'),
+            ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+          }),
+        ]
+      : []),
+  ];
+}
