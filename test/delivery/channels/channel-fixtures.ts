@@ -1,6 +1,6 @@
 import type { FeedAlert, JournalEntry, MoveRearmed } from '../../../src/domain/alert.js';
 import type { DeliveryBatch } from '../../../src/delivery/channel.js';
-import { DAY_MS, HOUR_MS, T0, btcUp, crash, ethDown, krakenDown } from '../../sinks/email/alert-fixtures.js';
+import { DAY_MS, HOUR_MS, T0, btcUp, crash, ethDown, krakenDown } from './email/alert-fixtures.js';
 
 export { DAY_MS, HOUR_MS, T0, btcUp, crash, ethDown, krakenDown };
 
