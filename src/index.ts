@@ -44,6 +44,9 @@ export { exchangeTicks, type FeedOptions } from './connectors/exchange-ticks.js'
 export { binance, binanceTicks } from './connectors/binance.js';
 export { coinbase, coinbaseTicks } from './connectors/coinbase.js';
 export { kraken, krakenTicks } from './connectors/kraken.js';
+export { okx } from './connectors/okx.js';
+export { bybit } from './connectors/bybit.js';
+export { bitstamp } from './connectors/bitstamp.js';
 export { marketTicks } from './connectors/market-ticks.js';
 export { rejectFrame } from './connectors/frame-rejection.js';
 export { replayTicks, type ReplayOptions } from './replay/replay-ticks.js';

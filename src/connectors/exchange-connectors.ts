@@ -1,8 +1,11 @@
 import type { ExchangeId } from '../domain/exchange-id.js';
 import { binance } from './binance.js';
+import { bitstamp } from './bitstamp.js';
+import { bybit } from './bybit.js';
 import { coinbase } from './coinbase.js';
 import type { Connector } from './connector.js';
 import { kraken } from './kraken.js';
+import { okx } from './okx.js';
 
 /**
  * The connectors shipped for each {@link ExchangeId}: the registration. An id
@@ -13,4 +16,4 @@ import { kraken } from './kraken.js';
  * @example
  * exchangeConnectors.kraken.url; // 'wss://ws.kraken.com/v2'
  */
-export const exchangeConnectors: Readonly<Record<ExchangeId, Connector>> = { binance, coinbase, kraken };
+export const exchangeConnectors: Readonly<Record<ExchangeId, Connector>> = { binance, coinbase, kraken, okx, bybit, bitstamp };

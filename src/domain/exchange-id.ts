@@ -5,7 +5,7 @@
  * compiler refuses an id without one, a test an id that differs from the
  * connector's own).
  */
-export const EXCHANGE_IDS = ['binance', 'coinbase', 'kraken'] as const;
+export const EXCHANGE_IDS = ['binance', 'coinbase', 'kraken', 'okx', 'bybit', 'bitstamp'] as const;
 
 /** One of {@link EXCHANGE_IDS}. */
 export type ExchangeId = (typeof EXCHANGE_IDS)[number];

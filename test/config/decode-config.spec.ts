@@ -128,7 +128,7 @@ describe('decodeConfig', () => {
       ['a symbol that cannot be mapped', { exchanges: { coinbase: { symbols: ['BTC/USD', 'bitcoin'] } } }, 'exchanges.coinbase.symbols[1]: "bitcoin" has no known quote currency; write it as BASE/QUOTE'],
       ['a duplicate symbol', { exchanges: { coinbase: { symbols: ['BTC/USD', 'btc-usd'] } } }, 'exchanges.coinbase.symbols[1]: BTC/USD is already listed at symbols[0]'],
       ['no symbols', { exchanges: { coinbase: { symbols: [] } } }, 'exchanges.coinbase.symbols: expected at least one symbol'],
-      ['no enabled exchange', { exchanges: { coinbase: { symbols: ['BTC/USD'], enabled: false } } }, 'exchanges: no enabled exchange; configure one of binance, coinbase, kraken'],
+      ['no enabled exchange', { exchanges: { coinbase: { symbols: ['BTC/USD'], enabled: false } } }, 'exchanges: no enabled exchange; configure one of binance, coinbase, kraken, okx, bybit, bitstamp'],
       ['a missing exchanges key', { alerts: {} }, 'exchanges: is required'],
       ['a URL that is not a WebSocket', { exchanges: { kraken: { symbols: ['BTC/USD'], url: 'http://x' } } }, 'exchanges.kraken.url: expected a ws:// or wss:// URL, got "http://x"'],
       ['a bad listen address', { ...minimal(), http: { listen: '9464' } }, 'http.listen: expected host:port, e.g. 127.0.0.1:9464, got "9464"'],

@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 
 const cache = new Map<string, string[]>();
 
+/** The files of `frames/`: each exchange's documented messages, and OKX frames recorded live. */
+export type FrameFile = 'binance' | 'coinbase' | 'kraken' | 'okx' | 'bybit' | 'bitstamp' | 'okx-recorded';
+
 /**
  * Line `line` (1-based) of `frames/<exchange>.jsonl`, byte for byte: the
  * exchanges' documented messages (see frames/README.md).
  */
-export function docFrame(exchange: 'binance' | 'coinbase' | 'kraken', line: number): string {
+export function docFrame(exchange: FrameFile, line: number): string {
   let lines = cache.get(exchange);
   if (!lines) {
     lines = readFileSync(new URL(`./frames/${exchange}.jsonl`, import.meta.url), 'utf8').split('\n');

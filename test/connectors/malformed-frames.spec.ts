@@ -3,7 +3,10 @@ import fc from 'fast-check';
 import { binance, binanceTicks } from '../../src/connectors/binance.js';
 import { coinbase } from '../../src/connectors/coinbase.js';
 import type { Connector } from '../../src/connectors/connector.js';
+import { bitstamp } from '../../src/connectors/bitstamp.js';
+import { bybit } from '../../src/connectors/bybit.js';
 import { kraken } from '../../src/connectors/kraken.js';
+import { okx } from '../../src/connectors/okx.js';
 import type { RejectionReason } from '../../src/domain/feed-status.js';
 import { FakeBinanceServer } from '../helpers/fake-binance-server.js';
 import { waitUntil } from '../helpers/fake-exchange-server.js';
@@ -35,6 +38,21 @@ const SHAPES: readonly Shape[] = [
     connector: kraken,
     frame: (price, time) => `{"channel":"ticker","type":"update","data":[{${field('last', price)}${field('timestamp', time)}"symbol":"BTC/USD","bid":99,"ask":101}]}`,
     price: '100', time: '"2023-11-14T22:13:20.000000Z"', badTime: '12345',
+  },
+  {
+    connector: okx, // every value a string, ts a string of ms
+    frame: (price, time) => `{"arg":{"channel":"tickers","instId":"BTC-USDT"},"data":[{"instType":"SPOT","instId":"BTC-USDT",${field('last', price)}${field('ts', time)}"bidPx":"99","askPx":"101","open24h":"98"}]}`,
+    price: '"100"', time: '"1700000000000"', badTime: '"soon"',
+  },
+  {
+    connector: bybit, // prices strings, ts a JSON number outside data
+    frame: (price, time) => `{"topic":"tickers.BTCUSDT",${field('ts', time)}"type":"snapshot","cs":1,"data":{"symbol":"BTCUSDT",${field('lastPrice', price)}"prevPrice24h":"98"}}`,
+    price: '"100"', time: '1700000000000', badTime: '"soon"',
+  },
+  {
+    connector: bitstamp, // price a JSON number, microtimestamp a string of µs
+    frame: (price, time) => `{"data":{"id":1,"amount":0.01,${field('price', price)}${field('microtimestamp', time)}"type":0},"channel":"live_trades_btcusd","event":"trade"}`,
+    price: '100', time: '"1700000000000000"', badTime: '"1.7e15"',
   },
 ];
 

@@ -5,7 +5,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
  * A loopback WebSocket server for tests, the base of the fake exchanges
- * (`fake-binance-server.ts`, `fake-coinbase-server.ts`, `fake-kraken-server.ts`).
+ * (`fake-binance-server.ts`, `fake-coinbase-server.ts`, `fake-kraken-server.ts`, `fake-okx-server.ts`,
+ * `fake-bybit-server.ts`, `fake-bitstamp-server.ts`).
  *
  * ```ts
  * const server = await FakeExchangeServer.start();   // 127.0.0.1, ephemeral port
@@ -25,6 +26,8 @@ export class FakeExchangeServer {
   readonly paths: string[] = [];
   /** Upgrade requests seen, refused ones included. */
   connectionAttempts = 0;
+  /** Most client sockets open at once so far (2 during a handover that opens the new one first). */
+  peakOpenConnections = 0;
   /** Pings received from clients. */
   pingsReceived = 0;
   /** Pongs received from clients (answers to the server's pings, or unsolicited). */
@@ -74,6 +77,7 @@ export class FakeExchangeServer {
     const index = this.paths.length;
     this.paths.push(request.url ?? '/');
     this.sockets.set(ws, index);
+    this.peakOpenConnections = Math.max(this.peakOpenConnections, this.sockets.size);
     ws.on('close', () => this.sockets.delete(ws));
     ws.on('error', () => this.sockets.delete(ws));
     ws.on('ping', (data) => {
