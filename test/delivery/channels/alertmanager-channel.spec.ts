@@ -181,6 +181,20 @@ describe('alertmanagerChannel', () => {
     expect(completed).to.equal(true);
   });
 
+  it('stops re-sending a move as soon as its resolution was sent, before the delivery path confirms it', async () => {
+    const channel = channelFor({ urls: [peerA.url] }, 30);
+    const delivered$ = new Subject<DeliveryBatch>();
+    const background = channel.background!(delivered$).subscribe();
+    const fire = batchOf([btcUp, krakenDown]);
+    await attempt(channel, fire);
+    delivered$.next(fire);
+    expect(await attempt(channel, batchOf([btcRearmed]))).to.equal('delivered');
+    const sent = peerA.requests.length;
+    await peerA.waitForRequests(sent + 1);
+    expect(postedIn(peerA, sent).map((a) => a.labels.alertname)).to.deep.equal(['CryptoFeedDown']);
+    background.unsubscribe();
+  });
+
   it('a test alert is marked, and never re-sent', async () => {
     const channel = channelFor({ urls: [peerA.url] }, 30);
     const delivered$ = new Subject<DeliveryBatch>();
