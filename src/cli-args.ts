@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type LogLevel, parseLogLevel } from './log.js';
 import { errorMessage } from './domain/error-message.js';
@@ -5,6 +6,9 @@ import { errorMessage } from './domain/error-message.js';
 /** What the command line asked for. */
 export interface CliArgs {
   readonly config: string;
+  /** True when `--config` was not given and `config` is {@link DEFAULT_CONFIG}. */
+  readonly configIsDefault: boolean;
+  readonly version: boolean;
   readonly help: boolean;
   readonly check: boolean;
   readonly logLevel?: LogLevel;
@@ -14,19 +18,24 @@ export interface CliArgs {
   readonly http?: string;
 }
 
+/** The config file used without `--config`: relative to the working directory, else the package's own. */
+export const DEFAULT_CONFIG = 'config/exchanges.yaml';
+
 /** The `--help` text. */
 export const USAGE = `Usage: crypto-supervisor [options]
 
 Watches exchange price feeds and sends deduplicated alerts (log, journal, email).
 
 Options:
-  --config FILE       YAML config (default: config/exchanges.yaml)
+  --config FILE       YAML config (default: config/exchanges.yaml in the working
+                      directory, else the one shipped with the package)
   --check             validate the config, print a one-line summary, exit 0 (or 2 on error)
   --log-level LEVEL   DEBUG, INFO, WARN or ERROR (default: INFO, or $LOG_LEVEL)
   --record FILE       append every normalized tick to FILE (JSON Lines)
   --replay FILE       run the pipeline on a recorded tick file in virtual time, then exit
   --send              with --replay: also send email (default: log and journal only)
   --http ADDR         serve /healthz, /metrics and the status page on ADDR (host:port)
+  -V, --version       print the version
   -h, --help          print this help
 
 Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad config.`;
@@ -48,7 +57,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     ({ values } = parseArgs({
       args: [...argv],
       options: {
-        config: { type: 'string', default: 'config/exchanges.yaml' },
+        config: { type: 'string' },
+        version: { type: 'boolean', short: 'V', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         check: { type: 'boolean', default: false },
         'log-level': { type: 'string' },
@@ -72,7 +82,9 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   if (values.send && !values.replay) throw new UsageError('--send only makes sense with --replay');
   if (values.record && values.replay) throw new UsageError('--record and --replay cannot be combined');
   return {
-    config: values.config ?? 'config/exchanges.yaml',
+    config: values.config ?? DEFAULT_CONFIG,
+    configIsDefault: values.config === undefined,
+    version: values.version ?? false,
     help: values.help ?? false,
     check: values.check ?? false,
     send: values.send ?? false,
@@ -81,4 +93,14 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     ...(values.replay ? { replay: values.replay } : {}),
     ...(values.http ? { http: values.http } : {}),
   };
+}
+
+/**
+ * Where the CLI looks for its config when `--config` is not given, in order:
+ * `config/exchanges.yaml` in the working directory, then the one shipped in
+ * the package (so the installed bin runs from any directory). Duplicates are
+ * dropped (running from the checkout, both are the same file).
+ */
+export function defaultConfigCandidates(cwd: string, packageRoot: string): string[] {
+  return [...new Set([resolve(cwd, DEFAULT_CONFIG), resolve(packageRoot, DEFAULT_CONFIG)])];
 }

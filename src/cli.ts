@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // The only file that touches `process`: argv, environment, signals, exit codes.
-import { parseCliArgs, USAGE, UsageError, type CliArgs } from './cli-args.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultConfigCandidates, parseCliArgs, USAGE, UsageError, type CliArgs } from './cli-args.js';
 import { ConfigError } from './config/config-issue.js';
 import { loadConfig } from './config/load-config.js';
 import { summarizeConfig } from './config/summarize-config.js';
@@ -12,6 +15,9 @@ import { errorMessage } from './domain/error-message.js';
 
 /** Graceful shutdown must finish within this budget (the sinks get a little less). */
 const SHUTDOWN_BUDGET_MS = 5000;
+
+/** The package's root: dist/cli.js (or src/cli.ts under tsx) is one level below it. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 function fail(message: string, code: number): never {
   process.stderr.write(`crypto-supervisor: ${message}\n`);
@@ -30,6 +36,21 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  if (args.version) {
+    const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+    process.stdout.write(`crypto-supervisor ${version}\n`);
+    return;
+  }
+  let packagedConfig = false;
+  if (args.configIsDefault) {
+    const [inCwd, ...others] = defaultConfigCandidates(process.cwd(), PACKAGE_ROOT);
+    if (!existsSync(inCwd!)) {
+      const found = others.find((path) => existsSync(path));
+      if (found === undefined) fail(`no --config given and no config found: looked for ${[inCwd, ...others].join(' and ')}`, 2);
+      args = { ...args, config: found };
+      packagedConfig = true;
+    }
+  }
   let config;
   try {
     config = await loadConfig(args.config, { env: process.env });
@@ -45,6 +66,7 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger('supervisor', { level: args.logLevel ?? 'INFO' });
+  if (packagedConfig) logger.info(`no config/exchanges.yaml in ${process.cwd()}: using the package's ${args.config}`);
   if (args.replay) return replay(args.replay, args, createSupervisor(config, { logger }));
   let handle: SupervisorHandle | undefined;
   let keepAlive: NodeJS.Timeout | undefined;
