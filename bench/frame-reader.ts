@@ -1,4 +1,5 @@
 import { binance } from '../src/connectors/binance.js';
+import { bitstamp } from '../src/connectors/bitstamp.js';
 import { coinbase } from '../src/connectors/coinbase.js';
 import type { Connector, NativeSymbols } from '../src/connectors/connector.js';
 import { nativeSymbols } from '../src/connectors/native-symbols.js';
@@ -32,6 +33,32 @@ export function frameReader(symbols: readonly [readonly string[], readonly strin
     for (let i = 0; i < frames.length; i++) {
       const venue = venues[i]!;
       const parsed = connectors[venue]!.parse(frames[i]!, now(), natives[venue]);
+      if (parsed.kind === 'rejected') rejected += 1;
+      else if (parsed.kind === 'ticks') for (const tick of parsed.ticks) emit(tick);
+    }
+    return rejected;
+  };
+}
+
+/** Parses Bitstamp trade frames, hands each tick to `emit`, and returns how many frames were rejected. */
+export type TradeReader = (frames: readonly string[], emit: (tick: Tick) => void) => number;
+
+/**
+ * The service's frame path for Bitstamp-shaped frames: each goes through the
+ * Bitstamp connector with the native-symbol map built from `symbols`, the
+ * receive time read per frame.
+ *
+ * @example
+ * const read = tradeReader(market.symbols[1]);
+ * const [frames] = market.trades(market.dayStartMs, market.dayStartMs + market.tickEveryMs);
+ * read(frames, (tick) => console.log(tick.exchange)); // Logs: bitstamp (per frame); returns 0
+ */
+export function tradeReader(symbols: readonly string[], now: () => number = Date.now): TradeReader {
+  const natives = nativeSymbols(bitstamp, symbols).natives;
+  return (frames, emit) => {
+    let rejected = 0;
+    for (let i = 0; i < frames.length; i++) {
+      const parsed = bitstamp.parse(frames[i]!, now(), natives);
       if (parsed.kind === 'rejected') rejected += 1;
       else if (parsed.kind === 'ticks') for (const tick of parsed.ticks) emit(tick);
     }

@@ -3,8 +3,8 @@ import type { PriceAlert } from '../src/domain/alert.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../src/domain/config-types.js';
 import type { Tick } from '../src/domain/tick.js';
 import { detectAlerts } from '../src/operators/detect-alerts.js';
-import { frameReader } from './frame-reader.js';
-import type { GeneratedMarket } from './generate-day.js';
+import { frameReader, tradeReader } from './frame-reader.js';
+import type { ExpectedAlert, GeneratedMarket } from './generate-day.js';
 import { Throughput, timeNs } from './measure.js';
 
 /** What {@link measureFramesToAlerts} measured. */
@@ -21,6 +21,25 @@ export interface FramesToAlertsResult {
   readonly ratio: number;
   /** The alerts of the measured day. */
   readonly alerts: readonly PriceAlert[];
+  /** The same day's Coinbase tickers as Bitstamp trade events: one tick per frame, 24 h rule on our own windows. */
+  readonly bitstamp: TradesToAlertsResult;
+}
+
+/** The Bitstamp part of {@link FramesToAlertsResult}. */
+export interface TradesToAlertsResult {
+  readonly frames: number;
+  readonly rejected: number;
+  /** Bitstamp trade frames to alerts, frames per second. */
+  readonly pipelinePerSecond: number;
+  /** `JSON.parse` alone over the same frames, frames per second. */
+  readonly jsonParsePerSecond: number;
+  readonly ratio: number;
+  readonly alerts: readonly PriceAlert[];
+}
+
+/** The alerts the Bitstamp frames must raise: Coinbase's planned ones (same prices and times), on `bitstamp`. */
+export function bitstampExpected(expected: readonly ExpectedAlert[]): ExpectedAlert[] {
+  return expected.filter((alert) => alert.exchange === 'coinbase').map((alert) => ({ ...alert, exchange: 'bitstamp' }));
 }
 
 /** Periods (one ticker per symbol and exchange each) per timed section: 20 000 frames at 1000 symbols. */
@@ -69,6 +88,64 @@ export function measureFramesToAlerts(market: GeneratedMarket, thresholds: Thres
     }));
     const parseAndDetect = () => pipeline.add(frames.length, timeNs(() => {
       rejected += read(chunk, emit);
+    }));
+    if (chunkIndex++ % 2 === 0) {
+      parseAlone();
+      parseAndDetect();
+    } else {
+      parseAndDetect();
+      parseAlone();
+    }
+  }
+  subscription.unsubscribe();
+  if (sink !== 0) throw new Error('a frame parsed to null');
+  return {
+    frames: pipeline.items,
+    rejected,
+    pipelinePerSecond: pipeline.perSecond,
+    jsonParsePerSecond: json.perSecond,
+    ratio: pipeline.perSecond / json.perSecond,
+    alerts,
+    bitstamp: measureTradesToAlerts(market, thresholds),
+  };
+}
+
+/**
+ * The same measure on Bitstamp-shaped frames (`trade` events, one tick each,
+ * no 24 h open: both rules run on our own windows, as they do for Bitstamp
+ * and Kraken). The day before fills the windows as ticks, untimed; then each
+ * chunk of the day's trade frames is timed against `JSON.parse` alone, the
+ * order alternating.
+ */
+function measureTradesToAlerts(market: GeneratedMarket, thresholds: Thresholds): TradesToAlertsResult {
+  const { dayStartMs, dayMs, tickEveryMs } = market;
+  const alerts: PriceAlert[] = [];
+  const ticks$ = new Subject<Tick>();
+  const subscription = ticks$.pipe(detectAlerts(thresholds)).subscribe((alert) => alerts.push(alert));
+  const read = tradeReader(market.symbols[1]);
+  const emit = (tick: Tick) => ticks$.next(tick);
+
+  const warmFrames = PERIODS_PER_CHUNK * tickEveryMs;
+  for (const chunk of market.ticks(dayStartMs - dayMs, dayStartMs - warmFrames, 25)) {
+    for (const tick of chunk) if (tick.exchange === 'coinbase') ticks$.next({ exchange: 'bitstamp', symbol: tick.symbol, price: tick.price, ts: tick.ts });
+  }
+  let sink = 0;
+  for (const frames of market.trades(dayStartMs - warmFrames, dayStartMs, PERIODS_PER_CHUNK)) {
+    read(frames, emit);
+    for (const frame of frames) if (JSON.parse(frame) === null) sink += 1;
+  }
+  if (alerts.length > 0) throw new Error(`the day before the measured one raised ${alerts.length} Bitstamp alerts; expected none`);
+
+  const pipeline = new Throughput();
+  const json = new Throughput();
+  let rejected = 0;
+  let chunkIndex = 0;
+  for (const frames of market.trades(dayStartMs, dayStartMs + dayMs, PERIODS_PER_CHUNK)) {
+    const parseAlone = () => json.add(frames.length, timeNs(() => {
+      for (let i = 0; i < frames.length; i++) if (JSON.parse(frames[i]!) === null) sink += 1;
+    }));
+    const parseAndDetect = () => pipeline.add(frames.length, timeNs(() => {
+      rejected += read(frames, emit);
     }));
     if (chunkIndex++ % 2 === 0) {
       parseAlone();

@@ -3,7 +3,8 @@ import type { Tick } from '../src/domain/tick.js';
 import { seededRandom, type SeededRandom } from './seeded-random.js';
 
 // Frame shapes: docs/protocols/binance.md (24hrTicker in the combined-stream wrapper,
-// decimals as strings) and docs/protocols/coinbase.md (ticker message, ISO time with microseconds).
+// decimals as strings), docs/protocols/coinbase.md (ticker message, ISO time with microseconds) and
+// docs/protocols/bitstamp.md (one `trade` event per trade, price a JSON number, microtimestamp a string of µs).
 
 /** The two exchanges the generated market trades on, in `venue` index order. */
 export const VENUES = ['binance', 'coinbase'] as const;
@@ -74,6 +75,12 @@ export interface GeneratedMarket {
    * (prices unrounded): quick to make, to fill the windows before a measurement.
    */
   ticks(fromMs: number, toMs: number, periodsPerChunk?: number): Generator<Tick[]>;
+  /**
+   * Bitstamp `trade` events sent in `[fromMs, toMs)`: one per Coinbase ticker,
+   * at its time and price, for the same symbols (`live_trades_sym0001usd`).
+   * Bitstamp has no 24 h open, so these measure the path on our own 24 h windows.
+   */
+  trades(fromMs: number, toMs: number, periodsPerChunk?: number): Generator<string[]>;
   /** The last price of (venue, symbol index) at `t`. */
   priceAt(venue: VenueIndex, index: number, t: number): number;
 }
@@ -246,6 +253,19 @@ export function generateDay(options: MarketOptions = {}): GeneratedMarket {
       + `"trade_id":${plan.tradeId},"last_size":"${last}"}`;
   };
 
+  const bitstampChannel = names.map((name) => `},"channel":"live_trades_${name.toLowerCase()}usd","event":"trade"}`);
+  let bitstampTradeId = random.integer(200_000_000, 300_000_000);
+
+  const bitstampFrame = (index: number, t: number, micros: number): string => {
+    const price = trimZeros(priceAt(1, index, t).toFixed(plans[1]![index]!.decimals));
+    const amount = coinbaseQuantities[index]![(t >>> 3) & (POOL - 1)]![1]!;
+    bitstampTradeId += 1 + ((t ^ index) & 7);
+    const order = 1_587_919_680_000_000 + bitstampTradeId * 4;
+    return `{"data":{"id":${bitstampTradeId},"timestamp":"${Math.floor(t / 1000)}","amount":${amount},"amount_str":"${amount}",`
+      + `"price":${price},"price_str":"${price}","type":${(t >>> 4) & 1},"microtimestamp":"${t}${THREE_DIGITS[micros]}",`
+      + `"buy_order_id":${order},"sell_order_id":${order + 1}${bitstampChannel[index]}`;
+  };
+
   /** Calls `visit` for every ticker sent in `[fromMs, toMs)`, in time order; yields after each chunk of periods. */
   function* schedule(fromMs: number, toMs: number, periodsPerChunk: number,
     visit: (venue: VenueIndex, index: number, t: number, micros: number) => void): Generator<void> {
@@ -283,6 +303,17 @@ export function generateDay(options: MarketOptions = {}): GeneratedMarket {
     }
   }
 
+  function* trades(fromMs: number, toMs: number, periodsPerChunk = 1): Generator<string[]> {
+    let built: string[] = [];
+    const chunks = schedule(fromMs, toMs, periodsPerChunk, (venue, index, t, micros) => {
+      if (venue === 1) built.push(bitstampFrame(index, t, micros));
+    });
+    for (const _ of chunks) {
+      yield asReceived(built);
+      built = [];
+    }
+  }
+
   function* ticks(fromMs: number, toMs: number, periodsPerChunk = 1): Generator<Tick[]> {
     let chunk: Tick[] = [];
     const chunks = schedule(fromMs, toMs, periodsPerChunk, (venue, index, t) => {
@@ -308,6 +339,7 @@ export function generateDay(options: MarketOptions = {}): GeneratedMarket {
     expectedAlerts,
     frames,
     ticks,
+    trades,
     priceAt,
   };
 }

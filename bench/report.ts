@@ -90,6 +90,7 @@ export function formatTable(results: BenchResults): string {
   };
   const rows: [string, string, string][] = [
     ['1 raw frames -> alerts', `${num(f.pipelinePerSecond)} frames/s; JSON.parse alone ${num(f.jsonParsePerSecond)}/s: ${fixed(f.ratio, 2)}x`, mark('framesVsJsonParse')],
+    ['  Bitstamp trade frames', `${num(f.bitstamp.pipelinePerSecond)} frames/s; JSON.parse alone ${num(f.bitstamp.jsonParsePerSecond)}/s: ${fixed(f.bitstamp.ratio, 2)}x (own 24 h windows)`, ''],
     ['2 ticks -> alerts', `own 24 h windows ${num(t.ownWindowPerSecond)} ticks/s; naive ${num(t.naivePerSecond)}/s (${t.ticksPerDayWindow} ticks per 24 h window): ${fixed(t.ownWindowSpeedup, 1)}x`, mark('ticksVsNaive')],
     ['  with exchange open24h', `${num(t.pipelinePerSecond)} ticks/s (no 24 h window needed): ${fixed(t.speedup, 1)}x naive`, ''],
     ['3 cost per tick by symbols', `${Object.entries(s.nsPerTick).map(([count, ns]) => `${num(Number(count))}: ${num(ns)} ns`).join(', ')}; 10000/10: ${fixed(s.ratio, 2)}x`, mark('symbolScale10000vs10')],
@@ -122,7 +123,10 @@ export function formatBenchLine(results: BenchResults): string {
   const json = {
     machine: results.machine,
     input: results.input,
-    framesToAlerts: { frames: f.frames, rejected: f.rejected, framesPerSecond: round(f.pipelinePerSecond), jsonParsePerSecond: round(f.jsonParsePerSecond), ratio: round(f.ratio), alerts: f.alerts.length },
+    framesToAlerts: {
+      frames: f.frames, rejected: f.rejected, framesPerSecond: round(f.pipelinePerSecond), jsonParsePerSecond: round(f.jsonParsePerSecond), ratio: round(f.ratio), alerts: f.alerts.length,
+      bitstamp: { frames: f.bitstamp.frames, rejected: f.bitstamp.rejected, framesPerSecond: round(f.bitstamp.pipelinePerSecond), jsonParsePerSecond: round(f.bitstamp.jsonParsePerSecond), ratio: round(f.bitstamp.ratio), alerts: f.bitstamp.alerts.length },
+    },
     ticksToAlerts: { ticks: t.ticks, ticksPerSecond: round(t.pipelinePerSecond), naiveTicksPerSecond: round(t.naivePerSecond), speedup: round(t.speedup), ownWindowTicksPerSecond: round(t.ownWindowPerSecond), ownWindowSpeedup: round(t.ownWindowSpeedup), ticksPerDayWindow: t.ticksPerDayWindow, alerts: t.pipelineAlerts.length },
     symbolScale: { nsPerTick: Object.fromEntries(Object.entries(s.nsPerTick).map(([count, ns]) => [count, round(ns)])), ratio: round(s.ratio) },
     memory: { symbols: m.symbols, before: m.before, after1M: m.afterFirst, after10M: m.afterTotal, ratio: round(m.ratio), stateRatio: round(m.stateRatio), bytesPerSymbolWindow: Math.round(m.bytesPerSymbolWindow) },

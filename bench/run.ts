@@ -3,7 +3,7 @@
 // Run with --expose-gc (the npm script does) for the memory figures.
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { compareAlerts } from './compare-alerts.js';
-import { measureFramesToAlerts } from './frames-to-alerts.js';
+import { bitstampExpected, measureFramesToAlerts } from './frames-to-alerts.js';
 import { generateDay } from './generate-day.js';
 import { measureHeapGrowth } from './heap-growth.js';
 import { measureLiveLatency } from './live-latency.js';
@@ -19,7 +19,7 @@ const step = (text: string) => process.stderr.write(`bench [${elapsed()}] ${text
 const market = generateDay();
 const frames = (market.dayMs / market.tickEveryMs) * market.symbols[0].length * 2;
 
-step(`1/6 raw frames -> alerts vs JSON.parse: ${frames.toLocaleString('en-US')} generated frames`);
+step(`1/6 raw frames -> alerts vs JSON.parse: ${frames.toLocaleString('en-US')} generated frames, then ${(frames / 2).toLocaleString('en-US')} Bitstamp trade frames`);
 const framesToAlerts = measureFramesToAlerts(market);
 step('2/6 ticks -> alerts vs the naive reference (the naive one takes about a minute)');
 const ticksToAlerts = measureTicksToAlerts(market);
@@ -58,6 +58,7 @@ const results: BenchResults = {
     { name: 'naive reference = detectAlerts on the day (exchange, symbol, rule, direction, level, ts)', comparison: ticksToAlerts.agreement },
     { name: 'detectAlerts raised exactly the planned alerts', comparison: compareAlerts(market.expectedAlerts, ticksToAlerts.pipelineAlerts, { ignoreTime: true }) },
     { name: 'raw frames path = ticks path', comparison: compareAlerts(ticksToAlerts.pipelineAlerts, framesToAlerts.alerts) },
+    { name: 'Bitstamp trade frames raised the planned Coinbase alerts (own 24 h windows)', comparison: compareAlerts(bitstampExpected(market.expectedAlerts), framesToAlerts.bitstamp.alerts, { ignoreTime: true }) },
     { name: '--replay journaled the same alerts', comparison: compareAlerts(ticksToAlerts.pipelineAlerts, replay.alerts) },
   ],
   durationMs: Number(process.hrtime.bigint() - started) / 1e6,

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { tradeReader } from '../../bench/frame-reader.js';
 import { type FrameChunk, type GeneratedMarket, generateDay } from '../../bench/generate-day.js';
+import type { Tick } from '../../src/domain/tick.js';
 
 /** The frames of `[from, to)` as one chunk. */
 function framesOf(market: GeneratedMarket, from: number, to: number): FrameChunk {
@@ -45,6 +47,27 @@ describe('bench: generateDay', () => {
       expect(message.time).to.match(/^2024-06-01T00:00:\d{2}\.\d{6}Z$/);
       for (const field of ['price', 'open_24h', 'best_bid', 'best_ask', 'volume_24h']) expect(message[field]).to.match(/^\d+(\.\d*[1-9])?$/);
     }
+  });
+
+  it('writes Bitstamp trade events shaped like the observed ones, one per Coinbase ticker, that parse to its price and time', () => {
+    const market = generateDay(options);
+    const [trades] = market.trades(market.dayStartMs, market.dayStartMs + 60_000);
+    const { frames, venues } = framesOf(market, market.dayStartMs, market.dayStartMs + 60_000);
+    const coinbase = frames.filter((_, i) => venues[i] === 1).map((frame) => JSON.parse(frame));
+    expect(trades).to.have.length(16);
+    for (const trade of trades!.map((frame) => JSON.parse(frame))) {
+      expect(Object.keys(trade)).to.deep.equal(['data', 'channel', 'event']);
+      expect(trade.event).to.equal('trade');
+      expect(trade.channel).to.match(/^live_trades_sym\d{4}usd$/);
+      expect(Object.keys(trade.data)).to.deep.equal(['id', 'timestamp', 'amount', 'amount_str', 'price', 'price_str', 'type', 'microtimestamp', 'buy_order_id', 'sell_order_id']);
+      expect(trade.data.price).to.be.a('number');
+      expect(trade.data.microtimestamp).to.match(/^\d{16}$/);
+    }
+    const ticks: Tick[] = [];
+    expect(tradeReader(market.symbols[1])(trades!, (tick) => ticks.push(tick))).to.equal(0);
+    expect(ticks.map((t) => [t.exchange, t.symbol, t.price, t.ts])).to.deep.equal(coinbase.map((m) => [
+      'bitstamp', m.product_id.replace('-', '/'), Number(m.price), Date.parse(m.time),
+    ]));
   });
 
   it('makes each 24 h open the price a day earlier, and plans moves only inside the day', () => {

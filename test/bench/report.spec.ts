@@ -7,7 +7,10 @@ const reading = (total: number) => ({ heapUsed: total / 2, arrayBuffers: total /
 const results: BenchResults = {
   machine: { cpus: 2, cpuModel: 'Test CPU', memoryGiB: 4, node: 'v20.0.0', platform: 'linux x64' },
   input: { seed: 1, symbolsPerExchange: 1000, frames: 2_000_000, tickEveryMs: 86_400, plannedAlerts: 84 },
-  framesToAlerts: { frames: 2_000_000, rejected: 0, pipelinePerSecond: 100_000, jsonParsePerSecond: 250_000, ratio: 0.4, alerts: [] },
+  framesToAlerts: {
+    frames: 2_000_000, rejected: 0, pipelinePerSecond: 100_000, jsonParsePerSecond: 250_000, ratio: 0.4, alerts: [],
+    bitstamp: { frames: 1_000_000, rejected: 0, pipelinePerSecond: 150_000, jsonParsePerSecond: 300_000, ratio: 0.5, alerts: [] },
+  },
   ticksToAlerts: {
     ticks: 2_000_000, pipelinePerSecond: 2_000_000, naivePerSecond: 40_000, speedup: 50,
     ownWindowPerSecond: 1_000_000, ownWindowSpeedup: 25, ticksPerDayWindow: 1000,
@@ -48,6 +51,7 @@ describe('bench: report', () => {
     expect(line.startsWith('BENCH {')).to.equal(true);
     const json = JSON.parse(line.slice('BENCH '.length));
     expect(json.framesToAlerts).to.include({ framesPerSecond: 100_000, jsonParsePerSecond: 250_000, ratio: 0.4 });
+    expect(json.framesToAlerts.bitstamp).to.include({ frames: 1_000_000, framesPerSecond: 150_000, ratio: 0.5 });
     expect(json.symbolScale.nsPerTick).to.deep.equal({ '10': 500, '1000': 600, '10000': 700 });
     expect(json.liveLatency).to.include({ p50Ms: 0.2, p99Ms: 0.6 });
     expect(json.targets.ticksVsNaive).to.deep.equal({ value: 25, target: 20, comparison: '>=', met: true, unit: 'x naive' });
@@ -58,6 +62,7 @@ describe('bench: report', () => {
     const table = formatTable(results).split('\n');
     expect(table[0]).to.equal('crypto-supervisor bench: 2 x Test CPU, 4 GiB, Node v20.0.0 (linux x64)');
     expect(table.find((line) => line.startsWith('1 raw frames'))).to.match(/0\.40x +>= 0\.5 x JSON\.parse +NOT MET$/);
+    expect(table.find((line) => line.startsWith('  Bitstamp trade frames'))).to.match(/150,000 frames\/s; JSON\.parse alone 300,000\/s: 0\.50x \(own 24 h windows\)\s*$/);
     expect(table.find((line) => line.startsWith('6 --replay'))).to.match(/8,640x real time +>= 5,000 x real time +met$/);
     expect(table.find((line) => line.startsWith('2 ticks'))).to.match(/^2 ticks -> alerts +own 24 h windows 1,000,000 ticks\/s; naive 40,000\/s \(1000 ticks per 24 h window\): 25\.0x +>= 20 x naive +met$/);
     expect(table).to.include('  ok   naive = pipeline: 84 alerts');
