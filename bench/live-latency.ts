@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeConfig } from '../src/config/decode-config.js';
 import { createLogger } from '../src/log.js';
-import { createSupervisor } from '../src/supervisor.js';
+import { createSupervisor } from '../src/supervisor/create-supervisor.js';
 import { FakeBinanceServer } from '../test/helpers/fake-binance-server.js';
 import { waitUntil } from '../test/helpers/fake-exchange-server.js';
 

@@ -10,7 +10,7 @@ import { summarizeConfig } from './config/summarize-config.js';
 import { createLogger } from './log.js';
 import { renderProgress } from './replay/render-progress.js';
 import { formatReplaySummary } from './replay-summary.js';
-import { createSupervisor, exchangeConfigIssues, type Supervisor, type SupervisorHandle } from './supervisor.js';
+import { createSupervisor, exchangeConfigIssues, type Supervisor, type SupervisorHandle } from './supervisor/create-supervisor.js';
 import { errorMessage } from './domain/error-message.js';
 
 /** Graceful shutdown must finish within this budget (the sinks get a little less). */

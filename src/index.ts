@@ -74,12 +74,5 @@ export { recordTicks, type RecordTicksOptions } from './replay/record-ticks.js';
 
 // The service
 export { createLogger, silentLogger, type Logger, type LogLevel, type LogOptions } from './log.js';
-export {
-  createSupervisor,
-  exchangeConfigIssues,
-  type ReplayRunOptions,
-  type ReplaySummary,
-  type Supervisor,
-  type SupervisorHandle,
-  type SupervisorOptions,
-} from './supervisor.js';
+export { createSupervisor, exchangeConfigIssues } from './supervisor/create-supervisor.js';
+export type { ReplayRunOptions, ReplaySummary, Supervisor, SupervisorHandle, SupervisorOptions } from './supervisor/supervisor-types.js';

@@ -1,4 +1,4 @@
-import type { ReplaySummary } from './supervisor.js';
+import type { ReplaySummary } from './supervisor/supervisor-types.js';
 
 /**
  * The line `--replay` prints when done:

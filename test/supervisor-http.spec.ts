@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Browser } from 'playwright-core';
 import { decodeConfig } from '../src/config/decode-config.js';
 import type { Config } from '../src/domain/config-types.js';
-import { createSupervisor, type SupervisorHandle } from '../src/supervisor.js';
+import { createSupervisor, type SupervisorHandle } from '../src/supervisor/create-supervisor.js';
 import { artifactPath, launchChromium } from './helpers/browser.js';
 import { FakeBinanceServer } from './helpers/fake-binance-server.js';
 import { waitUntil } from './helpers/fake-exchange-server.js';

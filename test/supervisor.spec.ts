@@ -7,7 +7,7 @@ import { decodeConfig } from '../src/config/decode-config.js';
 import type { Config } from '../src/domain/config-types.js';
 import { createLogger } from '../src/log.js';
 import { parseTickLine } from '../src/replay/parse-tick-line.js';
-import { createSupervisor, type SupervisorHandle } from '../src/supervisor.js';
+import { createSupervisor, type SupervisorHandle } from '../src/supervisor/create-supervisor.js';
 import { FakeBinanceServer } from './helpers/fake-binance-server.js';
 import { waitUntil } from './helpers/fake-exchange-server.js';
 import { startSmtpTestServer, type SmtpTestServer } from './helpers/smtp-test-server.js';
@@ -131,6 +131,35 @@ describe('supervisor (end to end over loopback)', function () {
     subscription.unsubscribe();
     await waitUntil(() => binance.openConnections === 0, 'closed');
     expect(seen).to.deep.equal(['binance connecting', 'binance live']);
+  });
+
+  it('shares one connection per exchange between alerts$, feedStatus$, ticks$ and state$ of one supervisor', async () => {
+    const supervisor = createSupervisor(baseConfig());
+    const statuses: string[] = [];
+    const alerts: string[] = [];
+    const subscriptions = [
+      supervisor.alerts$.subscribe((alert) => alerts.push(`${alert.kind === 'price' ? alert.symbol : ''} ${alert.rule}`)),
+      supervisor.feedStatus$.subscribe((status) => statuses.push(status.state)),
+      supervisor.ticks$.subscribe(),
+      supervisor.state$.subscribe(),
+    ];
+    await waitUntil(() => binance.openConnections === 1, 'connected');
+    const ts = Date.now();
+    binance.pushTicker('BTC/USDT', 100, { ts, open24h: 100 });
+    binance.pushTicker('BTC/USDT', 110, { ts: ts + 1000, open24h: 100 });
+    try {
+      await waitUntil(() => alerts.includes('BTC/USDT pct_24h') && statuses.includes('live'), 'alerted and live');
+      expect(binance.paths, 'sockets opened in all').to.have.length(1);
+      expect(binance.openConnections).to.equal(1);
+      subscriptions.slice(1).forEach((s) => s.unsubscribe());
+      binance.pushTicker('ETH/USDT', 3000, { ts, open24h: 3000 });
+      binance.pushTicker('ETH/USDT', 2800, { ts: ts + 1000, open24h: 3000 });
+      await waitUntil(() => alerts.includes('ETH/USDT pct_24h'), 'alerts$ alone still holds the connection');
+      expect(binance.paths).to.have.length(1);
+    } finally {
+      subscriptions.forEach((s) => s.unsubscribe());
+    }
+    await waitUntil(() => binance.openConnections === 0, 'the last one leaving closed it');
   });
 
   it('stops when SMTP is down, leaving the email in the outbox', async () => {

@@ -28,6 +28,8 @@ export interface PriceAlert {
   readonly level: number;
   /** Fraction (0..1) of the window for which we had data. */
   readonly coverage: number;
+  /** Local time (ms) the tick that raised the alert was received, when known (live feeds): tick-to-alert latency. */
+  readonly receivedAt?: number;
 }
 
 /** A feed-health alert: the supervisor could not see an exchange, or can again. */

@@ -15,11 +15,13 @@ export function isPriceAlert(move: PriceMove): move is PriceAlert {
 
 /** The alert for a reading that raised its key to `level`. */
 export function priceAlertOf(candidate: AlertCandidate, level: number): PriceAlert {
-  const { ts, exchange, symbol, rule, direction, change, price, reference, referenceTs, windowMs, coverage } = candidate;
-  if (referenceTs === undefined) {
-    return { kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, windowMs, level, coverage };
-  }
-  return { kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, referenceTs, windowMs, level, coverage };
+  const { ts, exchange, symbol, rule, direction, change, price, reference, referenceTs, windowMs, coverage, receivedAt } = candidate;
+  const alert: PriceAlert =
+    referenceTs === undefined
+      ? { kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, windowMs, level, coverage }
+      : { kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, referenceTs, windowMs, level, coverage };
+  // Only when known (live feeds), so replayed and library alerts stay as they were.
+  return receivedAt === undefined ? alert : { ...alert, receivedAt };
 }
 
 /** The re-arm of the key of `slot` (see `alertSlot`) on a tick at `ts`, which had reached `level`. */

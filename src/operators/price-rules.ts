@@ -16,6 +16,8 @@ export interface AlertCandidate {
   readonly exchange: string;
   readonly symbol: string;
   readonly price: number;
+  /** Local receive time of the tick, when known. */
+  readonly receivedAt?: number;
   readonly rule: PriceRule;
   readonly direction: Direction;
   /** Size of the move in `direction`, a fraction >= 0 (0 when the price moved the other way). */
@@ -73,6 +75,7 @@ export function ruleCandidate(m: TickMetrics, slot: number, threshold: number): 
     exchange: m.exchange,
     symbol: m.symbol,
     price: m.price,
+    receivedAt: m.receivedAt,
     rule,
     direction,
     magnitude,

@@ -15,6 +15,8 @@ export interface TickMetrics {
   /** Canonical `BASE/QUOTE`. */
   readonly symbol: string;
   readonly price: number;
+  /** Local receive time of the tick (ms), when the connector stamped it. */
+  readonly receivedAt?: number;
 
   /** Signed fraction: price / reference24h - 1. */
   readonly change24h: number;
@@ -63,6 +65,7 @@ export function readTickMetrics(meter: TickMeter, track: SymbolTrack, tick: Tick
     exchange: tick.exchange,
     symbol: tick.symbol,
     price,
+    receivedAt: tick.receivedAt,
     change24h: price / meter.reference24h - 1,
     reference24h: meter.reference24h,
     reference24hTs: meter.reference24hTs,

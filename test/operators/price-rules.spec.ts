@@ -63,11 +63,11 @@ describe('priceRules', () => {
     expect(hits).to.deep.equal(['pct_short up']);
   });
 
-  it('carries the reference, its time, the window and the coverage of each rule', () => {
+  it('carries the reference, its time, the window, the coverage of each rule and the tick\'s receivedAt', () => {
     createTestScheduler().run(({ hot, expectObservable }) => {
-      const m = metrics(106, 103, 108);
+      const m = metrics(106, 103, 108, { receivedAt: 9 });
       const source = hot('a', { a: m });
-      const base = { ts: 7, exchange: 'binance', symbol: 'BTC/USDT', price: 106 };
+      const base = { ts: 7, exchange: 'binance', symbol: 'BTC/USDT', price: 106, receivedAt: 9 };
       expectObservable(source.pipe(priceRules(DEFAULT_THRESHOLDS))).toBe('(abcd)', {
         a: { ...base, rule: 'pct_24h', direction: 'up', magnitude: m.change24h, hit: true, change: m.change24h, reference: 100, referenceTs: 1, windowMs: 86_400_000, coverage: 0.5 },
         b: { ...base, rule: 'pct_24h', direction: 'down', magnitude: 0, hit: false, change: m.change24h, reference: 100, referenceTs: 1, windowMs: 86_400_000, coverage: 0.5 },

@@ -115,10 +115,10 @@ describe('tickMetrics', () => {
 
   it('emits a complete record per tick', () => {
     createTestScheduler().run(({ hot, expectObservable }) => {
-      const metrics = hot('a', { a: btc(100, 1_000) }).pipe(tickMetrics(SHORT, { buckets: 10 }));
+      const metrics = hot('a', { a: { ...btc(100, 1_000), receivedAt: 1_005 } }).pipe(tickMetrics(SHORT, { buckets: 10 }));
       expectObservable(metrics).toBe('a', {
         a: {
-          ts: 1_000, exchange: 'binance', symbol: 'BTC/USDT', price: 100,
+          ts: 1_000, exchange: 'binance', symbol: 'BTC/USDT', price: 100, receivedAt: 1_005,
           change24h: 0, reference24h: 100, reference24hTs: 1_000, reference24hSource: 'window', coverage24h: 0, window24hMs: 86_400_000,
           changeShort: 0, shortLow: 100, shortLowTs: 1_000, shortHigh: 100, shortHighTs: 1_000, shortUp: 0, shortDown: 0,
           coverageShort: 0, windowShortMs: 100,

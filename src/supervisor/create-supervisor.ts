@@ -1,0 +1,169 @@
+import {
+  asyncScheduler,
+  filter,
+  finalize,
+  identity,
+  ignoreElements,
+  lastValueFrom,
+  map,
+  share,
+  Subject,
+  takeUntil,
+  tap,
+  VirtualTimeScheduler,
+  EMPTY,
+} from 'rxjs';
+import { symbolIssues } from '../connectors/symbol-issues.js';
+import type { ConfigIssue } from '../config/config-issue.js';
+import { summarizeConfig } from '../config/summarize-config.js';
+import type { Alert } from '../domain/alert.js';
+import type { Config } from '../domain/config-types.js';
+import type { Tick } from '../domain/tick.js';
+import { errorMessage } from '../domain/error-message.js';
+import { silentLogger } from '../log.js';
+import { priceState } from '../operators/price-state.js';
+import type { TickMetrics } from '../operators/tick-metrics.js';
+import type { SymbolView } from '../ops/ops-sources.js';
+import { recordTicks } from '../replay/record-ticks.js';
+import type { ReplayProgress } from '../replay/replay-progress.js';
+import { replayTicks } from '../replay/replay-ticks.js';
+import { alertDelivery, deliverOrDrain } from './alert-delivery.js';
+import { detectSupervisorAlerts } from './alert-detection.js';
+import { feedSources, statusesOf } from './feed-sources.js';
+import { opsSurface } from './ops-surface.js';
+import type { ReplayRunOptions, ReplaySummary, Supervisor, SupervisorHandle, SupervisorOptions } from './supervisor-types.js';
+
+export type { ReplayRunOptions, ReplaySummary, Supervisor, SupervisorHandle, SupervisorOptions } from './supervisor-types.js';
+
+/**
+ * What a decoded config cannot do with the exchanges it names: a symbol an
+ * exchange cannot carry (Kraken's `XBT/USD`, say). The CLI refuses such a config
+ * with exit 2, as any other config error.
+ */
+export function exchangeConfigIssues(config: Config): ConfigIssue[] {
+  return symbolIssues(config.exchanges);
+}
+
+const symbolView = (m: TickMetrics): SymbolView => ({
+  exchange: m.exchange,
+  symbol: m.symbol,
+  price: m.price,
+  ts: m.ts,
+  ...(m.receivedAt !== undefined ? { receivedAt: m.receivedAt } : {}),
+  change24h: m.change24h,
+  changeShort: m.changeShort,
+  coverage24h: m.coverage24h,
+  coverageShort: m.coverageShort,
+});
+
+/**
+ * Creates the supervisor for a decoded config, composed of its parts: sources
+ * (the feeds, one set of connections), detection (the alert pipeline), delivery
+ * (journal, channels) and ops (HTTP surface, heartbeat, silent symbols).
+ * Nothing connects until `run()` or a subscription to one of its streams.
+ *
+ * @example
+ * const supervisor = createSupervisor(await loadConfig('config/exchanges.yaml'));
+ * supervisor.alerts$.subscribe((alert) => console.log(alert.kind, alert.exchange));
+ * // Logs: price binance   (when BTC/USDT moves 5 % in 24 h on Binance)
+ */
+export function createSupervisor(config: Config, options: SupervisorOptions = {}): Supervisor {
+  const logger = options.logger ?? silentLogger;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const now = options.now ?? Date.now;
+  const sources = feedSources(config, { logger, scheduler, ...(options.feed ? { feed: options.feed } : {}) });
+  const delivery = alertDelivery(config, { logger, ...(options.email !== undefined ? { email: options.email } : {}) });
+
+  const ticks$ = sources.ticks$;
+  const state$ = ticks$.pipe(priceState());
+  const alerts$ = detectSupervisorAlerts(config, ticks$, sources.statuses$, { scheduler });
+  const feedStatus$ = sources.statuses$;
+
+  function run(): SupervisorHandle {
+    logger.info(`starting: ${summarizeConfig(config)}`);
+    const stop$ = new Subject<void>();
+    const listen = options.http ?? config.http?.listen;
+    const feedEvents$ = sources.events$.pipe(takeUntil(stop$));
+    const ticks = sources.ticks$.pipe(options.record ? recordTicks(options.record, { logger }) : identity, takeUntil(stop$), share());
+
+    // The status page shows every tick's metrics: the rules then share them instead of running fused.
+    const metrics = new Subject<TickMetrics>();
+    const symbols$ = metrics.pipe(map(symbolView));
+    const alerts = detectSupervisorAlerts(config, ticks, statusesOf(feedEvents$), {
+      scheduler,
+      ...(listen ? { onMetrics: (m: TickMetrics) => metrics.next(m) } : {}),
+    }).pipe(delivery.journal, finalize(() => metrics.complete()), share());
+    const latencyMs$ = alerts.pipe(
+      filter((alert): alert is Extract<Alert, { kind: 'price' }> => alert.kind === 'price' && alert.receivedAt !== undefined),
+      map((alert) => now() - alert.receivedAt!),
+    );
+
+    const deliveries = deliverOrDrain(alerts, delivery.deliver).pipe(share());
+    if (!delivery.deliver) logger.info('email is off: alerts go to the log and the journal only');
+
+    const ops = opsSurface(
+      config,
+      {
+        feeds: sources.feeds,
+        feedEvents$,
+        ticks$: ticks,
+        symbols$,
+        alerts$: alerts,
+        ...(delivery.deliver ? { deliveries$: deliveries } : {}),
+        latencyMs$,
+      },
+      { logger, scheduler, now, ...(listen ? { listen } : {}), ...(options.heartbeatGet ? { heartbeatGet: options.heartbeatGet } : {}) },
+    );
+    // Subscribing connects the feeds; their sockets open asynchronously, so every consumer
+    // subscribed in this synchronous block is attached before the first tick can arrive.
+    const delivered = lastValueFrom(deliveries, { defaultValue: undefined });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      ready: ops.ready,
+      httpUrl: ops.httpUrl,
+      stop() {
+        stopping ??= (async () => {
+          stop$.next();
+          await delivered.catch((error: unknown) => logger.error(`alert pipeline failed: ${errorMessage(error)}`));
+          await ops.close();
+        })();
+        return stopping;
+      },
+    };
+  }
+
+  async function replay(source: string | Iterable<Tick>, replayOptions: ReplayRunOptions = {}): Promise<ReplaySummary> {
+    const virtual = new VirtualTimeScheduler();
+    const perRule: Record<string, number> = {};
+    let last: ReplayProgress | undefined;
+    const ticks = replayTicks(source, {
+      scheduler: virtual,
+      logger: logger.child('replay'),
+      onProgress: (progress) => {
+        last = progress;
+        replayOptions.onProgress?.(progress);
+      },
+    });
+    const alerts = detectSupervisorAlerts(config, ticks, EMPTY, { scheduler: virtual }).pipe(
+      tap((alert) => (perRule[alert.rule] = (perRule[alert.rule] ?? 0) + 1)),
+      delivery.journal,
+    );
+    const send = replayOptions.send === true;
+    if (send && !delivery.deliver) logger.warn('--send given but alerts.email is not configured: nothing is emailed');
+    const done = lastValueFrom(send ? deliverOrDrain(alerts, delivery.deliver) : alerts.pipe(ignoreElements()), {
+      defaultValue: undefined,
+    });
+    virtual.flush();
+    await done;
+    return {
+      ticks: last?.ticks ?? 0,
+      skipped: last?.skipped ?? 0,
+      alerts: perRule,
+      firstTs: last?.firstTs,
+      lastTs: last?.lastTs,
+    };
+  }
+
+  return { ticks$, state$, alerts$, feedStatus$, run, replay };
+}

@@ -1,0 +1,115 @@
+import { map, merge, type Observable, type SchedulerLike, share, Subscription, tap } from 'rxjs';
+import type { Alert } from '../domain/alert.js';
+import type { Config } from '../domain/config-types.js';
+import type { FeedEvent } from '../domain/feed-status.js';
+import type { Tick } from '../domain/tick.js';
+import type { Logger } from '../log.js';
+import { silentSymbols } from '../operators/symbol-silence.js';
+import { allFeedsLive } from '../ops/all-feeds-live.js';
+import { heartbeatPings, type HeartbeatOptions } from '../ops/heartbeat-pings.js';
+import type { EmailEvent, SymbolView } from '../ops/ops-sources.js';
+import { type OpsServer, startOpsServer } from '../ops/start-ops-server.js';
+import type { EnabledFeed } from './feed-sources.js';
+
+/** What the ops part watches; every stream is hot and shared by `run()`. */
+export interface OpsInputs {
+  readonly feeds: readonly EnabledFeed[];
+  /** Feed events, each feed's latest status first for a late subscriber. */
+  readonly feedEvents$: Observable<FeedEvent>;
+  readonly ticks$: Observable<Tick>;
+  readonly symbols$: Observable<SymbolView>;
+  /** Journaled alerts. */
+  readonly alerts$: Observable<Alert>;
+  readonly deliveries$?: Observable<EmailEvent>;
+  readonly latencyMs$: Observable<number>;
+}
+
+/** Options of {@link opsSurface}. */
+export interface OpsSurfaceOptions {
+  readonly logger: Logger;
+  readonly scheduler: SchedulerLike;
+  readonly now: () => number;
+  /** `host:port` of the HTTP surface, when one is wanted. */
+  readonly listen?: string;
+  /** HTTP client of the heartbeat pings (tests). */
+  readonly heartbeatGet?: HeartbeatOptions['get'];
+}
+
+/** The running ops part of `run()`. */
+export interface OpsSurface {
+  /** Resolves once the HTTP surface listens (at once without one). */
+  readonly ready: Promise<void>;
+  readonly httpUrl: () => string | undefined;
+  /** Stops the silence watch and the heartbeat, closes the HTTP surface. */
+  close(): Promise<void>;
+}
+
+/**
+ * The ops part of a running supervisor: silent-symbol warnings, the heartbeat
+ * pings, and the HTTP surface (health, metrics, status page).
+ *
+ * Subscribes synchronously, so it must be called before the feeds can tick
+ * (in the same synchronous block that subscribes them).
+ *
+ * @example
+ * const ops = opsSurface(config, inputs, { logger, scheduler, now: Date.now, listen: '127.0.0.1:9464' });
+ * await ops.ready; console.log(ops.httpUrl());
+ * // Logs: http://127.0.0.1:9464
+ */
+export function opsSurface(config: Config, inputs: OpsInputs, options: OpsSurfaceOptions): OpsSurface {
+  const { logger, scheduler } = options;
+  const subscriptions = new Subscription();
+  const silences = merge(inputs.feedEvents$, inputs.ticks$.pipe(map((tick) => ({ type: 'tick' as const, tick })))).pipe(
+    silentSymbols(config.alerts.symbol_silent_after_ms, inputs.feeds, scheduler),
+    tap((silence) => {
+      const where = `${silence.exchange} ${silence.symbol}`;
+      if (silence.type === 'silent') {
+        const seconds = Math.round(config.alerts.symbol_silent_after_ms / 1000);
+        logger.warn(`${where}: no tick for ${seconds} s while the feed is live (delisted, halted or mistyped?)`);
+      } else logger.info(`${where}: ticking again`);
+    }),
+    share(),
+  );
+
+  let server: OpsServer | undefined;
+  let ready: Promise<void> = Promise.resolve();
+  if (options.listen) {
+    ready = startOpsServer(
+      options.listen,
+      {
+        feeds: inputs.feeds,
+        feedEvents$: inputs.feedEvents$,
+        symbols$: inputs.symbols$,
+        alerts$: inputs.alerts$,
+        silences$: silences,
+        emailEvents$: inputs.deliveries$,
+        latencyMs$: inputs.latencyMs$,
+      },
+      { logger: logger.child('http'), now: options.now },
+    ).then((started) => {
+      server = started;
+    });
+  }
+
+  if (config.ops.heartbeat_url) {
+    const allLive = inputs.feedEvents$.pipe(allFeedsLive(inputs.feeds.map((feed) => feed.exchange)));
+    subscriptions.add(
+      heartbeatPings(config.ops.heartbeat_url, config.ops.heartbeat_every_ms, allLive, {
+        logger: logger.child('heartbeat'),
+        scheduler,
+        ...(options.heartbeatGet ? { get: options.heartbeatGet } : {}),
+      }).subscribe(),
+    );
+  }
+  subscriptions.add(silences.subscribe());
+
+  return {
+    ready,
+    httpUrl: () => server?.url,
+    async close() {
+      subscriptions.unsubscribe();
+      await ready.catch(() => undefined);
+      await server?.close();
+    },
+  };
+}
