@@ -27,7 +27,8 @@ export interface DecodeOptions {
   readonly readSecretFile?: (path: string) => string;
 }
 
-const EXCHANGE_DEFAULTS = { reconnect_delay: 5, reconnect_max_delay: 60, stale_after_ms: 30_000, enabled: true };
+// stale_after_ms has no default here: absent, each exchange's liveness default applies (see Connector.liveness).
+const EXCHANGE_DEFAULTS = { reconnect_delay: 5, reconnect_max_delay: 60, enabled: true };
 
 function checkExchange(id: string, exchange: NonNullable<ConfigFile['exchanges'][ExchangeId]>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -55,7 +56,7 @@ function toExchangeConfig(exchange: NonNullable<ConfigFile['exchanges'][Exchange
     symbols: exchange.symbols,
     reconnect_delay: exchange.reconnect_delay ?? EXCHANGE_DEFAULTS.reconnect_delay,
     reconnect_max_delay: exchange.reconnect_max_delay ?? EXCHANGE_DEFAULTS.reconnect_max_delay,
-    stale_after_ms: exchange.stale_after_ms ?? EXCHANGE_DEFAULTS.stale_after_ms,
+    ...(exchange.stale_after_ms !== undefined ? { stale_after_ms: exchange.stale_after_ms } : {}),
     enabled: exchange.enabled ?? EXCHANGE_DEFAULTS.enabled,
     ...(exchange.url !== undefined ? { url: exchange.url } : {}),
   };

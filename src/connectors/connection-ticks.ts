@@ -8,7 +8,9 @@ import type { Tick } from '../domain/tick.js';
 import type { Logger } from '../log.js';
 import { backoffDelay } from './backoff.js';
 import type { ConnectGate } from './connect-gate.js';
-import type { Connector, ConnectorLimits, FeedControl, NativeSymbols } from './connector.js';
+import { type Connector, type ConnectorLimits, type FeedControl, MAX_QUIET_FACTOR, type NativeSymbols } from './connector.js';
+import { dataDeadline } from './data-deadline.js';
+import { AllFramesRejectedError, NoDataError } from './data-path-errors.js';
 import type { FeedTracker } from './feed-tracker.js';
 import { rejectFrame } from './frame-rejection.js';
 import { FrameTooLargeError, type SocketControl, type SocketEvent } from './socket-frames.js';
@@ -17,6 +19,14 @@ import { errorMessage } from '../domain/error-message.js';
 
 /** A connection that has delivered data for this long has proven healthy: the backoff starts over. */
 export const HEALTHY_AFTER_MS = 10_000;
+
+/**
+ * Longest wait for any frame or pong on an open connection, ms, before its
+ * transport counts as dead (shorter when the liveness timeout is): a missing
+ * pong drops a connection sooner than a silent data path on exchanges whose
+ * liveness timeout is long (Binance).
+ */
+export const TRANSPORT_TIMEOUT_MS = 30_000;
 
 /** Everything one connection of a feed needs; built once per subscription by `connectorTicks`. */
 export interface ConnectionSetup {
@@ -41,9 +51,15 @@ export interface ConnectionSetup {
 
 /**
  * The ticks of one logical connection that never gives up: it reconnects
- * with exponential backoff after every failure, restarts a silent socket,
- * and hands over to a fresh socket (opened before the old one closes) when
- * the exchange limits a connection's lifetime or announces a shutdown.
+ * with exponential backoff after every failure, replaces a connection whose
+ * data path is silent (no ticks and no heartbeat-channel message for the
+ * liveness timeout, whatever the pongs say) or whose transport is dead (no
+ * frame and no pong), and hands over to a fresh socket (opened before the old
+ * one closes) when the exchange limits a connection's lifetime or announces a
+ * shutdown. While reconnects bring no data either (a quiet market), the
+ * liveness timeout doubles, up to {@link MAX_QUIET_FACTOR} times, instead of
+ * restarting the connection in a loop. A connection whose frames are all
+ * rejected for the liveness timeout is `degraded`.
  *
  * 1. Emits the connector's ticks, `blindFrom` set on each symbol's first tick after an outage.
  * 2. Never completes and never errors (config errors are caught before).
@@ -55,9 +71,14 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
   const url = connector.connectionUrl?.(setup.baseUrl, setup.symbols) ?? setup.baseUrl;
   // The exchange may refuse symbols; they stay out of later subscriptions too.
   const active = [...setup.symbols];
-  const pingMs = Math.min(limits.pingIntervalMs, Math.max(100, Math.floor(cfg.stale_after_ms / 3)));
+  const staleAfterMs = cfg.stale_after_ms ?? connector.liveness.staleAfterMs;
+  const transportMs = Math.min(staleAfterMs, TRANSPORT_TIMEOUT_MS);
+  const pingMs = Math.min(limits.pingIntervalMs, Math.max(100, Math.floor(transportMs / 3)));
+  const withHeartbeat = connector.liveness.heartbeat !== undefined;
   const backoff = { initialMs: cfg.reconnect_delay * 1000, maxMs: cfg.reconnect_max_delay * 1000 };
   let failures = 0;
+  /** Multiplies the liveness timeout while reconnects bring no data either; 1 once data flows. */
+  let quietFactor = 1;
 
   const subscribe = (socket: SocketControl) => {
     if (active.length > 0) for (const message of connector.subscribeMessages(active)) socket.send(message);
@@ -87,52 +108,71 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
   const session = (generation: number, handOver: () => void, wentLive: () => void): Observable<Tick> =>
     defer(() => {
       if (generation === 0) tracker.setState(index, 'connecting');
+      // Longer while reconnects bring no data (a quiet market); back to stale_after_ms at the first data.
+      let dataTimeoutMs = staleAfterMs * quietFactor;
       let socket: SocketControl | undefined;
-      let firstFrameAt: number | undefined;
+      /** The data path: when market data or a heartbeat-channel message last arrived (or the socket opened). */
+      let lastDataAt = scheduler.now();
+      let firstDataAt: number | undefined;
+      let rejectedSinceData = 0;
+      let lastRejection: FrameRejection | undefined;
 
-      /** Marks a frame's arrival; `true` for the connection's first frame. */
-      const frameArrived = (): boolean => {
+      /** Marks data on the data path; `true` for the connection's first. */
+      const dataArrived = (): boolean => {
         const now = scheduler.now();
-        if (firstFrameAt !== undefined) {
-          if (now - firstFrameAt >= HEALTHY_AFTER_MS) failures = 0;
+        lastDataAt = now;
+        rejectedSinceData = 0;
+        if (firstDataAt !== undefined) {
+          if (now - firstDataAt >= HEALTHY_AFTER_MS) failures = 0;
           return false;
         }
-        firstFrameAt = now;
+        firstDataAt = now;
+        quietFactor = 1;
+        dataTimeoutMs = staleAfterMs;
         tracker.setState(index, 'live');
         if (generation === 0) logger.info(`${label}live (${active.length} ${active.length === 1 ? 'stream' : 'streams'})`);
         else logger.info(`${label}new connection live: closing the old one`);
         return true;
       };
 
+      const rejected = (rejection: FrameRejection) => {
+        rejectedSinceData += 1;
+        lastRejection = rejection;
+        setup.reportRejection(rejection);
+      };
+
+      /** Why the data path is declared dead at its deadline. */
+      const silence = (): Error =>
+        rejectedSinceData > 0 && lastRejection !== undefined
+          ? new AllFramesRejectedError(dataTimeoutMs, rejectedSinceData, lastRejection)
+          : new NoDataError(dataTimeoutMs, withHeartbeat, firstDataAt === undefined);
+
       const onEvent = (event: SocketEvent): ObservableInput<Tick> => {
         switch (event.type) {
           case 'open': {
             socket = event.socket;
+            lastDataAt = scheduler.now();
             logger.debug(`${label}connected to ${url}`);
             subscribe(event.socket);
-            if (!Number.isFinite(limits.connectionLifetimeMs)) return EMPTY;
-            return timer(limits.connectionLifetimeMs, scheduler).pipe(
+            const deadline$ = dataDeadline(() => lastDataAt + dataTimeoutMs, silence, scheduler);
+            if (!Number.isFinite(limits.connectionLifetimeMs)) return deadline$;
+            const lifetime$ = timer(limits.connectionLifetimeMs, scheduler).pipe(
               tap(() => {
                 logger.info(`${label}connection is ${limits.connectionLifetimeMs / 1000} s old: opening its successor`);
                 handOver();
               }),
               ignoreElements(),
             );
+            return merge(deadline$, lifetime$);
           }
           case 'ping':
           case 'pong':
-            return EMPTY; // liveness only: the watchdog has seen them
+            return EMPTY; // the transport only: the watchdog has seen them
           case 'binary':
-            if (frameArrived()) wentLive();
-            setup.reportRejection(rejectFrame('binary', `<${event.bytes} bytes>`));
+            rejected(rejectFrame('binary', `<${event.bytes} bytes>`));
             return EMPTY;
-          case 'text': {
-            const first = frameArrived();
-            const ticks = ticksOf(event.text);
-            // Only now may a predecessor close: its overlap de-duplicates this first frame too.
-            if (first) wentLive();
-            return ticks;
-          }
+          case 'text':
+            return ticksOf(event.text);
         }
       };
 
@@ -140,20 +180,25 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
         const parsed = connector.parse(frame, scheduler.now(), setup.natives);
         switch (parsed.kind) {
           case 'ticks': {
+            const first = dataArrived();
             const ticks: Tick[] = [];
             for (const tick of parsed.ticks) {
               const accepted = tracker.accept(index, tick);
               if (accepted) ticks.push(accepted);
             }
+            // Only now may a predecessor close: its overlap de-duplicates this first frame too.
+            if (first) wentLive();
             return ticks;
           }
+          case 'heartbeat':
+            if (dataArrived()) wentLive();
+            return [];
           case 'rejected':
-            setup.reportRejection(parsed.rejection);
+            rejected(parsed.rejection);
             return [];
           case 'control':
             onControl(parsed.control, socket, handOver);
             return [];
-          case 'heartbeat':
           case 'transport':
             return [];
         }
@@ -168,7 +213,7 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
         ignoreElements(),
       );
       const frames$ = timer(setup.gate.reserve(), scheduler).pipe(
-        switchMap(() => setup.openSocket(url).pipe(watchdog(cfg.stale_after_ms, scheduler))),
+        switchMap(() => setup.openSocket(url).pipe(watchdog(transportMs, scheduler))),
         mergeMap(onEvent),
       );
       return merge(frames$, keepalive$);
@@ -208,9 +253,16 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
       delay: (error: unknown) => {
         tracker.lost(index, active);
         const reason = errorMessage(error);
-        if (error instanceof StaleFeedError) {
+        if (error instanceof StaleFeedError || error instanceof NoDataError) {
           logger.warn(`${label}${reason}: stale, reconnecting`);
           tracker.setState(index, 'stale', reason);
+          if (error instanceof NoDataError && error.sinceOpen && quietFactor < MAX_QUIET_FACTOR) {
+            quietFactor *= 2;
+            logger.info(`${label}no data since the connection opened: the next one waits up to ${(staleAfterMs * quietFactor) / 1000} s for data (a quiet market?)`);
+          }
+        } else if (error instanceof AllFramesRejectedError) {
+          logger.warn(`${label}${reason}: degraded, reconnecting`);
+          tracker.setState(index, 'degraded', reason);
         } else if (error instanceof FrameTooLargeError) {
           setup.reportRejection(rejectFrame('too_large', `<over ${error.maxBytes} bytes>`));
         } else {

@@ -7,7 +7,7 @@ import { type Logger, silentLogger } from '../log.js';
 export type LineState = Exclude<FeedState, 'stopped'>;
 
 // The feed shows its worst connection: one stale connection makes the feed stale.
-const RANK: Readonly<Record<LineState, number>> = { live: 0, connecting: 1, backoff: 2, stale: 3 };
+const RANK: Readonly<Record<LineState, number>> = { live: 0, connecting: 1, backoff: 2, stale: 3, degraded: 4 };
 
 interface Blind {
   /** When the connection was lost (local ms). */
@@ -39,6 +39,8 @@ export class FeedTracker {
   private readonly lastTs = new Map<string, number>();
   private status: FeedStatus | undefined;
   private reconnects = 0;
+  /** The start of the current outage (or of the feed); `undefined` while live. */
+  private notLiveSince: number | undefined;
 
   constructor(
     private readonly exchange: string,
@@ -57,9 +59,14 @@ export class FeedTracker {
     return this.status;
   }
 
-  /** Sets one connection's state; emits the feed's status when it changes. */
+  /**
+   * Sets one connection's state; emits the feed's status when it changes. A
+   * `degraded` connection stays so through `backoff` and `connecting`: its
+   * retries say nothing new until data flows (`live`) or it goes silent (`stale`).
+   */
   setState(line: number, state: LineState, reason?: string): void {
     const entry = this.line(line);
+    if (entry.state === 'degraded' && (state === 'backoff' || state === 'connecting')) return;
     entry.state = state;
     entry.reason = reason;
     if (state === 'live') entry.everLive = true;
@@ -130,9 +137,13 @@ export class FeedTracker {
 
   private emit(state: FeedState, reason: string | undefined): void {
     if (this.status?.state === state && this.status.reason === reason) return;
+    const now = this.scheduler.now();
+    if (state === 'live') this.notLiveSince = undefined;
+    else this.notLiveSince ??= now;
     this.status = {
-      exchange: this.exchange, state, since: this.scheduler.now(), reconnects: this.reconnects,
+      exchange: this.exchange, state, since: now, reconnects: this.reconnects,
       ...(reason !== undefined && { reason }),
+      ...(this.notLiveSince !== undefined && { notLiveSince: this.notLiveSince }),
     };
     this.events?.next?.({ type: 'status', status: this.status });
   }

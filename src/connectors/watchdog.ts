@@ -1,8 +1,9 @@
 import { asyncScheduler, type MonoTypeOperatorFunction, type Observable, type SchedulerLike, throwError, timeout } from 'rxjs';
 
-/** A feed delivered nothing (no frame, no pong) for too long. */
+/** A connection delivered nothing at all (no frame, no pong) for too long: the transport is dead. */
 export class StaleFeedError extends Error {
   override readonly name = 'StaleFeedError';
+  readonly code = 'FEED_SILENT';
   constructor(readonly silentMs: number) {
     super(`no message for ${silentMs} ms`);
   }

@@ -8,8 +8,13 @@ export interface ExchangeConfig {
   readonly reconnect_delay: number;
   /** Seconds the exponential backoff is capped at (default 60). */
   readonly reconnect_max_delay: number;
-  /** Milliseconds without any message on an open socket before it counts as stale (default 30000). */
-  readonly stale_after_ms: number;
+  /**
+   * Milliseconds an open connection may deliver no market data and no
+   * heartbeat-channel message before it counts as stale and is replaced.
+   * Absent: the exchange's own default (`Connector.liveness.staleAfterMs`:
+   * 30000 with a heartbeat channel, 300000 on Binance).
+   */
+  readonly stale_after_ms?: number;
   /** `false` keeps the block in the file but starts no feed (default true). */
   readonly enabled: boolean;
   /** WebSocket endpoint override; the exchange's public endpoint when absent. */

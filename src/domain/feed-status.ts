@@ -1,5 +1,11 @@
-/** Lifecycle of one exchange feed. */
-export type FeedState = 'connecting' | 'live' | 'stale' | 'backoff' | 'stopped';
+/**
+ * Lifecycle of one exchange feed. Only `live` means the feed can see: market
+ * data (or the exchange's heartbeat channel) arrives on every connection.
+ * `stale`: a connection's data path or transport went silent; `degraded`:
+ * frames arrive but all are rejected (a wrong URL, a protocol change);
+ * `connecting` and `backoff`: between attempts; `stopped`: unsubscribed.
+ */
+export type FeedState = 'connecting' | 'live' | 'stale' | 'degraded' | 'backoff' | 'stopped';
 
 /** A feed's state, emitted on every change. */
 export interface FeedStatus {
@@ -11,6 +17,11 @@ export interface FeedStatus {
   readonly reconnects: number;
   /** Why the feed left `live` (error message, `stale`, `server closed 1006` ...). */
   readonly reason?: string;
+  /**
+   * When the feed was last live (ms): the start of the current outage, kept
+   * across retries; the feed's start when it never was live. Absent while live.
+   */
+  readonly notLiveSince?: number;
 }
 
 /** Why a frame was dropped instead of becoming ticks. */

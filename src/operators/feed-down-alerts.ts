@@ -32,7 +32,8 @@ interface Outage {
  * 1. A feed that has not been `live` for `feedDownAfterMs` emits
  *    `{ rule: 'feed_down', downSince, blindMs, reason }`. The clock starts when
  *    the feed leaves `live`, or at subscription for a feed that never came up.
- *    Further `connecting` / `backoff` / `stale` changes during the same outage
+ *    `degraded` (frames arrive but all are rejected) is an outage like the
+ *    others. Further `connecting` / `backoff` / `stale` / `degraded` changes during the same outage
  *    emit nothing (one outage is one alert, however many reconnects it takes);
  *    `reason` is the latest state and error seen.
  * 2. The next `live` after a `feed_down` emits `feed_recovered` with

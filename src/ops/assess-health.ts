@@ -7,6 +7,8 @@ export interface FeedHealthInput {
   readonly state?: FeedState;
   /** When the state began (ms). */
   readonly since?: number;
+  /** While not live: when the feed was last live (or started), kept across retries. */
+  readonly notLiveSince?: number;
   readonly reconnects: number;
   readonly reason?: string;
 }
@@ -17,8 +19,11 @@ export interface HealthReport {
   readonly status: 'ok' | 'starting' | 'down';
   /** 200 for `ok` and `starting`, 503 for `down`. */
   readonly httpStatus: 200 | 503;
-  readonly feeds: ReadonlyArray<{ exchange: string; state: FeedState | 'unknown'; since?: number; reconnects: number }>;
-  /** One line per feed that is not live, e.g. `binance: backoff since 2025-01-01T10:00:00.000Z (server closed 1006)`. */
+  readonly feeds: ReadonlyArray<{ exchange: string; state: FeedState | 'unknown'; since?: number; notLiveSince?: number; reconnects: number }>;
+  /**
+   * One line per feed that is not live, the outage counted from the last
+   * moment it was live, e.g. `binance: backoff, not live since 2025-01-01T10:00:00.000Z (server closed 1006)`.
+   */
   readonly reasons: readonly string[];
 }
 
@@ -48,7 +53,8 @@ export function assessHealth(
     } else if (firstAttempt) {
       reasons.push(`${feed.exchange}: not live ${Math.round((now - startedAt) / 1000)} s after start (${feed.state ?? 'no status yet'})`);
     } else {
-      const since = feed.since === undefined ? '' : ` since ${new Date(feed.since).toISOString()}`;
+      const from = feed.notLiveSince ?? feed.since;
+      const since = from === undefined ? '' : `, not live since ${new Date(from).toISOString()}`;
       reasons.push(`${feed.exchange}: ${feed.state}${since}${feed.reason ? ` (${feed.reason})` : ''}`);
     }
   }
@@ -56,8 +62,9 @@ export function assessHealth(
   return {
     status,
     httpStatus: status === 'down' ? 503 : 200,
-    feeds: feeds.map(({ exchange, state, since, reconnects }) => ({
-      exchange, state: state ?? 'unknown', ...(since === undefined ? {} : { since }), reconnects,
+    feeds: feeds.map(({ exchange, state, since, notLiveSince, reconnects }) => ({
+      exchange, state: state ?? 'unknown', ...(since === undefined ? {} : { since }),
+      ...(notLiveSince === undefined ? {} : { notLiveSince }), reconnects,
     })),
     reasons,
   };

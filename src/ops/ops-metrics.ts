@@ -4,7 +4,9 @@ import type { FeedEvent, FeedState } from '../domain/feed-status.js';
 import type { HeartbeatResult } from './heartbeat-pings.js';
 import type { EmailEvent, SilenceView, SymbolView } from './ops-sources.js';
 
-const FEED_STATES: readonly FeedState[] = ['connecting', 'live', 'stale', 'backoff', 'stopped'];
+// A record, so a state added to FeedState cannot be forgotten here.
+const FEED_STATE_SET: Readonly<Record<FeedState, true>> = { connecting: true, live: true, stale: true, degraded: true, backoff: true, stopped: true };
+const FEED_STATES = Object.keys(FEED_STATE_SET) as FeedState[];
 
 /** Prefix of every metric of ours (process metrics keep prom-client's standard names). */
 export const METRIC_PREFIX = 'crypto_supervisor_';

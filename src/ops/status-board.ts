@@ -15,13 +15,15 @@ export interface FeedView {
   /** Absent until the feed reported a status. */
   readonly state?: FeedState;
   readonly since?: number;
+  /** While not live: when the feed was last live (or started), kept across retries. */
+  readonly notLiveSince?: number;
   readonly reconnects: number;
   readonly reason?: string;
   /** Set while a `feed_down` alert is open: when the feed went blind (ms). */
   readonly blindSince?: number;
   readonly ticks: number;
   readonly rejected: number;
-  /** green: live; amber: first connection; grey: stopped; red: anything else. */
+  /** green: live; amber: first connection; grey: stopped; red: anything else (`degraded` included). */
   readonly light: FeedLight;
 }
 
@@ -71,6 +73,7 @@ interface MutableFeed {
   symbols: string[];
   state?: FeedState;
   since?: number;
+  notLiveSince?: number;
   reconnects: number;
   reason?: string;
   blindSince?: number;
@@ -151,10 +154,11 @@ export function createStatusBoard(feeds: readonly OpsFeed[], now: () => number, 
     },
     feedEvent(event) {
       if (event.type === 'status') {
-        const { exchange, state, since, reconnects, reason } = event.status;
+        const { exchange, state, since, reconnects, reason, notLiveSince } = event.status;
         const feed = feedOf(exchange);
         feed.state = state;
         feed.since = since;
+        feed.notLiveSince = notLiveSince;
         feed.reconnects = reconnects;
         feed.reason = reason;
         feedChanged(feed);

@@ -56,7 +56,7 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
   }
 
   // ---- feeds
-  var STATE_WORDS = { live: 'live', connecting: 'connecting', stale: 'stale', backoff: 'reconnecting', stopped: 'stopped' };
+  var STATE_WORDS = { live: 'live', connecting: 'connecting', stale: 'stale', degraded: 'degraded', backoff: 'reconnecting', stopped: 'stopped' };
   function renderFeeds() {
     var box = $('feeds');
     box.textContent = '';
@@ -73,7 +73,9 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
       title.appendChild(el('span', 'state', feed.state ? (STATE_WORDS[feed.state] || feed.state) : 'no status yet'));
       card.appendChild(title);
       var since = el('div', 'line since');
-      since.dataset.since = isNum(feed.since) ? String(feed.since) : '';
+      // Not live: counted from the last moment the feed was live, not from the latest retry.
+      var from = feed.state !== 'live' && isNum(feed.notLiveSince) ? feed.notLiveSince : feed.since;
+      since.dataset.since = isNum(from) ? String(from) : '';
       card.appendChild(since);
       card.appendChild(el('div', 'line reconnects',
         feed.reconnects + (feed.reconnects === 1 ? ' reconnect' : ' reconnects') + ' \u00b7 ' +

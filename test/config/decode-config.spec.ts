@@ -30,9 +30,9 @@ describe('decodeConfig', () => {
       symbols: ['BTC/USDT', 'ETH/USDT'],
       reconnect_delay: 5,
       reconnect_max_delay: 60,
-      stale_after_ms: 30000,
       enabled: true,
-    });
+    }); // no stale_after_ms: each exchange's liveness default applies
+
     expect(config.exchanges.coinbase?.symbols).to.deep.equal(['BTC/USDT', 'ETH/USDT']);
     expect(config.alerts.thresholds).to.deep.equal({
       pct_24h: 0.05,

@@ -17,7 +17,8 @@ import { createTestScheduler } from '../helpers/test-scheduler.js';
 /**
  * The shared lifecycle in virtual time. The sockets are marbles: `o` opens,
  * letters are text frames of a minimal connector ("SYMBOL PRICE TS"), `h` a
- * heartbeat, `p` a pong, `#` the connection failing or closing.
+ * heartbeat-channel message, `k` an ack (transport only), `x` a frame it
+ * rejects, `p` a pong, `#` the connection failing or closing.
  */
 const lineConnector: Connector = {
   id: 'test',
@@ -101,6 +102,8 @@ describe('connectorTicks (virtual time)', () => {
   const values = (socket: SocketControl) => ({
     o: { type: 'open', socket } as SocketEvent,
     h: text('hb'),
+    k: text('ack'),
+    x: text('garbage'),
     p: { type: 'pong' } as SocketEvent,
     a: text('BTC/USD 100 1000'),
     b: text('ETH/USD 10 2000'),
@@ -118,7 +121,9 @@ describe('connectorTicks (virtual time)', () => {
       expect(rec.lines).to.include('0 [ERROR] feed.test: connect ECONNREFUSED 127.0.0.1:9');
       expect(rec.lines).to.include('5250 [INFO] feed.test: reconnecting in 6 s (attempt 4)');
       const last = rec.statuses().at(-2);
-      expect(last).to.deep.equal({ exchange: 'test', state: 'backoff', since: 23_250, reconnects: 6, reason: 'connect ECONNREFUSED 127.0.0.1:9' });
+      expect(last).to.deep.equal({
+        exchange: 'test', state: 'backoff', since: 23_250, reconnects: 6, reason: 'connect ECONNREFUSED 127.0.0.1:9', notLiveSince: 0,
+      });
       expect(rec.statuses().at(-1)).to.deep.include({ state: 'stopped', since: 24_000 });
     });
 
@@ -165,11 +170,73 @@ describe('connectorTicks (virtual time)', () => {
       expect(rec.attempts).to.deep.equal([0]);
     });
 
-    it('pongs to the client pings keep a socket without data open', () => {
-      run((cold) => cold(`o a ${'p 999ms '.repeat(30)}`, values(rec.control)), 30_000);
-      expect(rec.attempts).to.deep.equal([0]);
+    it('pongs do not keep a socket without data open: no data for stale_after_ms → WARN, close, reconnect', () => {
+      run((cold, attempt) => cold(attempt === 0 ? `o a ${'p 999ms '.repeat(30)}` : 'o a', values(rec.control)), 8000);
+      expect(rec.attempts).to.deep.equal([0, 5751]);
+      expect(rec.closes[0]).to.equal(5001);
+      expect(rec.lines).to.include('5001 [WARN] feed.test: no market data or heartbeat for 5000 ms: stale, reconnecting');
+      expect(rec.statuses().map((s) => s.state)).to.deep.equal(['connecting', 'live', 'stale', 'backoff', 'connecting', 'live', 'stopped']);
     });
 
+    it('acks and answers to requests prove the transport only, not the data path', () => {
+      run((cold, attempt) => cold(attempt === 0 ? `o a ${'k 999ms '.repeat(30)}` : 'o a', values(rec.control)), 8000);
+      expect(rec.attempts).to.deep.equal([0, 5751]);
+      expect(rec.lines).to.include('5001 [WARN] feed.test: no market data or heartbeat for 5000 ms: stale, reconnecting');
+    });
+
+    it('the heartbeat channel counts as data: a connection of quiet symbols with a live heartbeat is never restarted', () => {
+      run((cold) => cold(`o ${'h 999ms '.repeat(600)}`, values(rec.control)), 600_000);
+      expect(rec.attempts).to.deep.equal([0]);
+      expect(rec.statuses().map((s) => s.state)).to.deep.equal(['connecting', 'live', 'stopped']);
+    });
+
+    it('a quiet market is not restarted in a loop: each reconnect that brings no data either doubles the wait, up to 8 times', () => {
+      const pongs = `o ${'p 999ms '.repeat(300)}`;
+      run((cold) => cold(pongs, values(rec.control)), 300_000);
+      // data timeouts 5, 10, 20, 40, 40 s (factor capped at 8), backoff 0.75, 1.5, 3, 6, 6 s (jitter 0.5)
+      expect(rec.attempts).to.deep.equal([0, 5750, 17_250, 40_250, 86_250, 132_250, 178_250, 224_250, 270_250]);
+      expect(rec.lines).to.include('5000 [INFO] feed.test: no data since the connection opened: the next one waits up to 10 s for data (a quiet market?)');
+      expect(rec.lines.filter((l) => l.includes('waits up to'))).to.have.length(3);
+    });
+
+    it('the wait returns to stale_after_ms once data flows again', () => {
+      const pongs = (count: number) => 'p 999ms '.repeat(count);
+      run((cold, attempt) => cold(attempt === 1 ? `o ${pongs(6)}a ${pongs(60)}` : `o ${pongs(60)}`, values(rec.control)), 40_000);
+      // 0: no data → closed at 5000, next wait 10 s; 5750: data at 11751 (wait back to 5 s), then only pongs → closed at 16751;
+      // 18251 (backoff 1.5 s): 5 s again → closed at 23251
+      expect(rec.attempts.slice(0, 3)).to.deep.equal([0, 5750, 18_251]);
+      expect(rec.closes.slice(0, 3)).to.deep.equal([5000, 16_751, 23_251]);
+    });
+  });
+
+  describe('degraded', () => {
+    it('a connection whose frames are all rejected for stale_after_ms is degraded (WARN), not live, until data flows', () => {
+      run((cold, attempt) => cold(attempt < 2 ? `o ${'x 99ms '.repeat(100)}` : 'o a', values(rec.control)), 15_000);
+      expect(rec.lines.some((l) => /^5000 \[WARN\] feed\.test: all 50 frames of the last 5000 ms rejected \(last: not_a_number\): degraded, reconnecting$/.test(l)))
+        .to.equal(true, rec.lines.join('\n'));
+      expect(rec.statuses().map((s) => s.state)).to.deep.equal(['connecting', 'degraded', 'live', 'stopped']);
+      const degraded = rec.statuses()[1]!;
+      expect(degraded).to.include({ since: 5000, notLiveSince: 0 });
+      expect(degraded.reason).to.match(/^all 50 frames/);
+    });
+
+    it('one good frame among the rejected ones keeps it live', () => {
+      run((cold) => cold(`o ${'x 99ms a 99ms '.repeat(100)}`, values(rec.control)), 15_000);
+      expect(rec.attempts).to.deep.equal([0]);
+    });
+  });
+
+  describe('not live since', () => {
+    it('counts the outage from the last moment the feed was live, not from the latest retry', () => {
+      run((cold, attempt) => cold(attempt === 0 ? 'o a 100ms #' : '#', values(rec.control), new Error('connection closed')), 10_000);
+      const down = rec.statuses().filter((s) => s.state !== 'live' && s.state !== 'stopped' && s.since > 1);
+      expect(down.length).to.be.greaterThan(4);
+      expect(down.every((s) => s.notLiveSince === 102)).to.equal(true, JSON.stringify(down));
+      expect(rec.statuses().find((s) => s.state === 'live')).not.to.have.property('notLiveSince');
+    });
+  });
+
+  describe('watchdog (transport)', () => {
     it('a connection attempt that hangs counts as stale too', () => {
       run((cold) => cold('-'), 6000);
       expect(rec.attempts).to.deep.equal([0, 5750]);
@@ -284,7 +351,7 @@ describe('connectorTicks (virtual time)', () => {
     it('closes the socket, cancels every timer and reports stopped', () => {
       run((cold) => cold('o a', values(rec.control)), 1000);
       expect(rec.closes).to.deep.equal([1000]);
-      expect(rec.statuses().at(-1)).to.deep.equal({ exchange: 'test', state: 'stopped', since: 1000, reconnects: 0 });
+      expect(rec.statuses().at(-1)).to.deep.equal({ exchange: 'test', state: 'stopped', since: 1000, reconnects: 0, notLiveSince: 1000 });
       expect(rec.lines.at(-1)).to.equal('1000 [INFO] feed.test: stopped');
       // run() flushed the whole virtual future: nothing fired after the unsubscription
       expect(rec.pings.every((at) => at < 1000)).to.equal(true);

@@ -6,7 +6,7 @@ import { coinbaseTicks } from '../../src/connectors/coinbase.js';
 import { krakenTicks } from '../../src/connectors/kraken.js';
 import { FakeBinanceServer } from '../helpers/fake-binance-server.js';
 import { FakeCoinbaseServer } from '../helpers/fake-coinbase-server.js';
-import { waitUntil } from '../helpers/fake-exchange-server.js';
+import { FakeExchangeServer, waitUntil } from '../helpers/fake-exchange-server.js';
 import { FakeKrakenServer } from '../helpers/fake-kraken-server.js';
 import { runFeed, testConfig } from './feed-harness.js';
 
@@ -123,17 +123,19 @@ describe('connector lifecycle on loopback sockets', () => {
       }
     });
 
-    it("answers the server's pings, and they count as liveness, within the 5 messages/s limit", async () => {
+    it("answers the server's pings within the 5 messages/s limit; they prove the transport, not the data path", async () => {
       await server.close();
       server = await FakeBinanceServer.start({ pingEveryMs: 400 });
-      server.silent = true; // no data and no pongs to the client's pings: only the server's pings show it is alive
+      server.silent = true; // no data and no pongs to the client's pings: only the server's pings show the socket works
       const cfg = testConfig(server.url, ['BTC/USDT'], { stale_after_ms: 1500 });
       const feed = runFeed((options) => binanceTicks(cfg, { ...options, limits: { minConnectIntervalMs: 0 } }));
       try {
-        await waitUntil(() => server.pongsReceived >= 6, 'six pongs (2.4 s, longer than stale_after_ms)');
+        await waitUntil(() => server.pongsReceived >= 3, 'three pongs (1.2 s): the transport watchdog stays quiet');
         expect(server.connectionAttempts).to.equal(1);
+        await waitUntil(() => server.connectionAttempts === 2, 'the reconnect after stale_after_ms without a ticker');
+        expect(feed.logLines.some((line) => line.includes('[WARN] test.binance: no market data for 1500 ms: stale, reconnecting'))).to.equal(true);
         expect(server.rateViolations).to.equal(0);
-        expect(feed.states()).to.deep.equal(['connecting']);
+        expect(feed.states()).not.to.include('live');
       } finally {
         feed.subscription.unsubscribe();
       }
@@ -180,7 +182,7 @@ describe('connector lifecycle on loopback sockets', () => {
     beforeEach(async () => (server = await FakeCoinbaseServer.start({ heartbeatEveryMs: 20 })));
     afterEach(() => server.close());
 
-    it('restarts a socket that stays open but silent, after a WARN, and counts heartbeats as liveness', async () => {
+    it('restarts a socket that goes silent (no data, no heartbeat, no pong), after a WARN', async () => {
       const cfg = testConfig(server.url, ['BTC/USD'], { stale_after_ms: 200 });
       const feed = runFeed((options) => coinbaseTicks(cfg, { ...options, limits: { minConnectIntervalMs: 0 } }));
       try {
@@ -189,13 +191,47 @@ describe('connector lifecycle on loopback sockets', () => {
         server.silent = true;
         await waitUntil(() => server.connectionAttempts === 2, 'the watchdog reconnect');
         expect(server.pingsReceived).to.be.greaterThan(0); // the client pinged; the silent server did not answer
-        expect(feed.logLines.some((line) => line.includes('[WARN] test.coinbase: no message for 200 ms: stale, reconnecting'))).to.equal(true);
+        expect(feed.logLines.some((line) => /\[WARN\] test\.coinbase: no (message|market data or heartbeat) for 200 ms: stale, reconnecting/.test(line))).to.equal(true);
         expect(feed.states()).to.include.members(['stale', 'backoff']);
         server.silent = false;
         server.kill(); // the silent connection got no subscribe reply; start over cleanly
         await waitUntil(() => server.subscribed('ticker').length === 1, 'the new subscription');
         server.pushTicker('BTC/USD', 65_000);
         await waitUntil(() => feed.ticks.length === 1, 'a tick');
+      } finally {
+        feed.subscription.unsubscribe();
+      }
+    });
+
+    it('restarts a connection whose data stopped while it still answers every ping (a stalled feed behind a healthy socket)', async () => {
+      const cfg = testConfig(server.url, ['BTC/USD'], { stale_after_ms: 300 });
+      const feed = runFeed((options) => coinbaseTicks(cfg, { ...options, limits: { minConnectIntervalMs: 0 } }));
+      try {
+        await waitUntil(() => feed.states().includes('live'), 'live on the heartbeat channel');
+        server.stalled = true; // pongs and acks go on; ticker and heartbeat stop
+        const pingsBefore = server.pingsReceived;
+        await waitUntil(() => server.connectionAttempts === 2, 'the reconnect');
+        expect(server.pingsReceived).to.be.greaterThan(pingsBefore); // pinged and answered all along
+        expect(feed.logLines.filter((line) => line.includes('[WARN] test.coinbase: no market data or heartbeat for 300 ms: stale, reconnecting')))
+          .to.have.length(1);
+        expect(feed.states().slice(0, 4)).to.deep.equal(['connecting', 'live', 'stale', 'backoff']);
+        server.stalled = false;
+        await waitUntil(() => feed.states().at(-1) === 'live', 'live again once heartbeats flow');
+      } finally {
+        feed.subscription.unsubscribe();
+      }
+    });
+
+    it('never restarts a connection of quiet symbols while the heartbeat channel is alive', async () => {
+      const cfg = testConfig(server.url, ['BTC/USD', 'ETH/USD'], { stale_after_ms: 150 });
+      const feed = runFeed((options) => coinbaseTicks(cfg, { ...options, limits: { minConnectIntervalMs: 0 } }));
+      try {
+        await waitUntil(() => feed.states().includes('live'), 'live on the heartbeat channel');
+        const heartbeatsFor = Date.now() + 1200; // eight times stale_after_ms without a single ticker
+        await waitUntil(() => Date.now() >= heartbeatsFor, 'a quiet spell', 3000);
+        expect(server.connectionAttempts).to.equal(1);
+        expect(feed.ticks).to.deep.equal([]);
+        expect(feed.states()).to.deep.equal(['connecting', 'live']);
       } finally {
         feed.subscription.unsubscribe();
       }
@@ -207,7 +243,9 @@ describe('connector lifecycle on loopback sockets', () => {
     beforeEach(async () => (server = await FakeKrakenServer.start()));
     afterEach(() => server.close());
 
-    it('keeps a quiet connection alive with application pings answered by pongs', async () => {
+    it('keeps a quiet connection alive: pings answered by pongs keep the transport, the heartbeat channel the data path', async () => {
+      await server.close();
+      server = await FakeKrakenServer.start({ heartbeatEveryMs: 50 });
       const cfg = testConfig(server.url, ['BTC/USD'], { stale_after_ms: 300 });
       const feed = runFeed((options) => krakenTicks(cfg, { ...options, limits: { minConnectIntervalMs: 0 } }));
       try {
@@ -216,6 +254,37 @@ describe('connector lifecycle on loopback sockets', () => {
         expect(feed.states()).to.deep.equal(['connecting', 'live']);
       } finally {
         feed.subscription.unsubscribe();
+      }
+    });
+
+    it('restarts a connection that answers its pings with pongs but sends no ticker and no heartbeat', async () => {
+      const cfg = testConfig(server.url, ['BTC/USD'], { stale_after_ms: 300 });
+      const feed = runFeed((options) => krakenTicks(cfg, { ...options, limits: { minConnectIntervalMs: 0 } }));
+      try {
+        await waitUntil(() => server.connectionAttempts === 2, 'the reconnect');
+        expect(server.received.filter((r) => r.text === '{"method":"ping"}').length).to.be.greaterThan(0);
+        expect(feed.logLines.some((line) => line.includes('[WARN] test.kraken: no market data or heartbeat for 300 ms: stale, reconnecting'))).to.equal(true);
+        expect(feed.states()).not.to.include('live'); // the status frame and the acks prove the socket only
+      } finally {
+        feed.subscription.unsubscribe();
+      }
+    });
+
+    it('a Kraken v1 endpoint (every frame rejected) is degraded, not live', async () => {
+      const v1 = await FakeExchangeServer.start();
+      const cfg = testConfig(v1.url, ['BTC/USD'], { stale_after_ms: 300 });
+      const feed = runFeed((options) => krakenTicks(cfg, { ...options, limits: { minConnectIntervalMs: 0 } }));
+      const beat = setInterval(() => v1.push('{"event":"heartbeat"}'), 20); // v1's heartbeat: wrong_shape for v2
+      try {
+        await waitUntil(() => feed.states().includes('degraded'), 'degraded');
+        const status = feed.statuses().find((s) => s.state === 'degraded');
+        expect(status?.reason).to.match(/^all \d+ frames of the last 300 ms rejected \(last: wrong_shape, neither channel nor method\)$/);
+        expect(feed.logLines.some((line) => /\[WARN\] test\.kraken: all \d+ frames .* degraded, reconnecting$/.test(line))).to.equal(true);
+        expect(feed.states()).not.to.include('live');
+      } finally {
+        clearInterval(beat);
+        feed.subscription.unsubscribe();
+        await v1.close();
       }
     });
   });

@@ -49,7 +49,7 @@ export class FakeCoinbaseServer extends FakeExchangeServer {
     this.channels.set(ws, new Map());
     if (this.options.heartbeatEveryMs !== undefined) {
       const beat = setInterval(() => {
-        if (this.silent) return;
+        if (this.silent || this.stalled) return;
         for (const id of this.channels.get(ws)?.get('heartbeat') ?? []) ws.send(this.heartbeatFrame(id));
       }, this.options.heartbeatEveryMs);
       ws.on('close', () => clearInterval(beat));

@@ -16,6 +16,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * server.kill();               // drop every socket hard (no close frame)
  * server.refuse = true;        // answer new upgrades with HTTP 503
  * server.silent = true;        // new and open sockets get no pongs and no protocol replies
+ * server.stalled = true;       // pongs and replies go on, market data and heartbeats stop (push drops them)
  * await server.close();        // kill, then stop listening
  * ```
  */
@@ -34,8 +35,14 @@ export class FakeExchangeServer {
   pongsReceived = 0;
   /** When true, upgrades are answered with HTTP 503. */
   refuse = false;
-  /** When true, the server answers no ping and sends no protocol replies (a stalled feed). */
+  /** When true, the server answers no ping and sends no protocol replies (a dead transport). */
   silent = false;
+  /**
+   * When true, the server keeps answering pings and requests but sends no
+   * market data and no heartbeat: `push` drops its frames (a stalled exchange
+   * handler behind a healthy socket).
+   */
+  stalled = false;
 
   protected readonly sockets = new Map<WebSocket, number>();
   private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
@@ -115,8 +122,9 @@ export class FakeExchangeServer {
     for (const ws of this.sockets.keys()) if (ws.readyState === ws.OPEN) ws.ping();
   }
 
-  /** Sends one frame to every open socket, or to those `to` selects: text for a string, binary for a Buffer. */
+  /** Sends one frame to every open socket, or to those `to` selects: text for a string, binary for a Buffer. Nothing while `stalled`. */
   push(frame: string | Buffer, to: (ws: WebSocket) => boolean = () => true): void {
+    if (this.stalled) return;
     for (const ws of this.sockets.keys()) {
       if (ws.readyState === ws.OPEN && to(ws)) ws.send(frame, { binary: Buffer.isBuffer(frame) });
     }

@@ -51,7 +51,7 @@ export class FakeKrakenServer extends FakeExchangeServer {
     ws.send(STATUS);
     if (this.options.heartbeatEveryMs !== undefined) {
       const beat = setInterval(() => {
-        if (!this.silent && (this.symbols.get(ws)?.size ?? 0) > 0) ws.send(HEARTBEAT);
+        if (!this.silent && !this.stalled && (this.symbols.get(ws)?.size ?? 0) > 0) ws.send(HEARTBEAT);
       }, this.options.heartbeatEveryMs);
       ws.on('close', () => clearInterval(beat));
     }

@@ -23,6 +23,7 @@ describe('feedDownAlerts', () => {
     b: status('binance', 'backoff', 1, 'server closed 1006'),
     r: status('binance', 'connecting', 1),
     s: status('binance', 'stale', 1, 'no message for 30000 ms'),
+    g: status('binance', 'degraded', 1, 'all 9 frames of the last 30000 ms rejected (last: wrong_shape)'),
     x: status('binance', 'stopped', 1),
     K: status('kraken', 'connecting'),
     L: status('kraken', 'live'),
@@ -43,6 +44,18 @@ describe('feedDownAlerts', () => {
       };
       expectObservable(source.pipe(feedDownAlerts(AFTER)), sub).toBe(expected, values);
       expectSubscriptions(source.subscriptions).toBe(sub);
+    });
+  });
+
+  it('counts a degraded feed (frames arrive, all rejected) as down', () => {
+    testScheduler.run(({ hot, expectObservable }) => {
+      const source = hot('  l 9ms g 200ms l', statuses);
+      const values: Record<string, FeedAlert> = {
+        d: { kind: 'feed', rule: 'feed_down', exchange: 'binance', ts: 110, downSince: 10, blindMs: 100,
+          reason: 'degraded: all 9 frames of the last 30000 ms rejected (last: wrong_shape)' },
+        u: { kind: 'feed', rule: 'feed_recovered', exchange: 'binance', ts: 211, downSince: 10, blindMs: 201 },
+      };
+      expectObservable(source.pipe(feedDownAlerts(AFTER))).toBe('110ms d 100ms u', values);
     });
   });
 

@@ -46,10 +46,23 @@ describe('assessHealth', () => {
     ], T0 + 5000, T0, GRACE);
     expect(report.status).to.equal('down');
     expect(report.reasons).to.deep.equal([
-      'binance: backoff since 2025-01-01T10:00:01.000Z (connect ECONNREFUSED 127.0.0.1:9)',
-      'kraken: connecting since 2025-01-01T10:00:02.000Z',
-      'coinbase: stale since 2025-01-01T10:00:03.000Z',
+      'binance: backoff, not live since 2025-01-01T10:00:01.000Z (connect ECONNREFUSED 127.0.0.1:9)',
+      'kraken: connecting, not live since 2025-01-01T10:00:02.000Z',
+      'coinbase: stale, not live since 2025-01-01T10:00:03.000Z',
     ]);
+  });
+
+  it('counts an outage from the last moment the feed was live, not from the latest retry, and reports degraded feeds', () => {
+    const report = assessHealth([
+      { exchange: 'binance', state: 'connecting', since: T0 + 40_000, notLiveSince: T0 + 1000, reconnects: 7 },
+      { exchange: 'kraken', state: 'degraded', since: T0 + 3000, notLiveSince: T0, reconnects: 1, reason: 'all 9 frames of the last 30000 ms rejected (last: wrong_shape)' },
+    ], T0 + 50_000, T0, GRACE);
+    expect(report.status).to.equal('down');
+    expect(report.reasons).to.deep.equal([
+      'binance: connecting, not live since 2025-01-01T10:00:01.000Z',
+      'kraken: degraded, not live since 2025-01-01T10:00:00.000Z (all 9 frames of the last 30000 ms rejected (last: wrong_shape))',
+    ]);
+    expect(report.feeds[0]).to.deep.equal({ exchange: 'binance', state: 'connecting', since: T0 + 40_000, notLiveSince: T0 + 1000, reconnects: 7 });
   });
 
   it('is ok with no feed enabled', () => {

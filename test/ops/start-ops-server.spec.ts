@@ -73,10 +73,16 @@ describe('startOpsServer', () => {
       health = await getJson(`${server.url}/healthz`);
       expect(health.status).to.equal(503);
       expect(health.body.status).to.equal('down');
-      expect(health.body.reasons).to.deep.equal(['binance: backoff since 2025-01-01T10:00:01.000Z (server closed 1006)']);
+      expect(health.body.reasons).to.deep.equal(['binance: backoff, not live since 2025-01-01T10:00:01.000Z (server closed 1006)']);
 
-      sources.feedEvents$.next(status('binance', 'connecting', 2));
-      expect((await getJson(`${server.url}/healthz`)).status).to.equal(503);
+      // The retry's status carries the outage's start: /healthz keeps counting from there.
+      sources.feedEvents$.next({
+        type: 'status',
+        status: { exchange: 'binance', state: 'connecting', since: Date.UTC(2025, 0, 1, 10, 0, 2), reconnects: 2, notLiveSince: Date.UTC(2025, 0, 1, 10, 0, 1) },
+      });
+      health = await getJson(`${server.url}/healthz`);
+      expect(health.status).to.equal(503);
+      expect(health.body.reasons).to.deep.equal(['binance: connecting, not live since 2025-01-01T10:00:01.000Z']);
 
       sources.feedEvents$.next(status('binance', 'live', 2));
       health = await getJson(`${server.url}/healthz`);
@@ -116,6 +122,7 @@ describe('startOpsServer', () => {
       sources.feedEvents$.next(status('binance', 'backoff', 1));
       sources.feedEvents$.next(status('binance', 'live', 3));
       sources.feedEvents$.next(status('kraken', 'stale', 0));
+      sources.feedEvents$.next(status('coinbase', 'degraded', 1, 'all 3 frames of the last 30000 ms rejected (last: wrong_shape)'));
       sources.feedEvents$.next({ type: 'gap', gap: { exchange: 'kraken', from: 1, to: 2 } });
       sources.alerts$.next(priceAlert);
       sources.alerts$.next({ ...priceAlert, level: 2 });
@@ -148,6 +155,9 @@ describe('startOpsServer', () => {
       expect(m('feed_up', { exchange: 'kraken' })).to.equal(0);
       expect(m('feed_state', { exchange: 'kraken', state: 'stale' })).to.equal(1);
       expect(m('feed_state', { exchange: 'kraken', state: 'live' })).to.equal(0);
+      expect(m('feed_state', { exchange: 'coinbase', state: 'degraded' })).to.equal(1);
+      expect(m('feed_state', { exchange: 'coinbase', state: 'live' })).to.equal(0);
+      expect(m('feed_up', { exchange: 'coinbase' })).to.equal(0);
       expect(m('feed_gaps_total', { exchange: 'kraken' })).to.equal(1);
       expect(m('last_tick_timestamp_seconds', { exchange: 'binance' })).to.equal(START / 1000);
       expect(m('alerts_total', { exchange: 'binance', rule: 'pct_24h', direction: 'up' })).to.equal(2);

@@ -115,6 +115,22 @@ describe('status page in headless Chromium', function () {
     expect(errors).to.deep.equal([]);
   });
 
+  it('shows a degraded feed as not live, counted from the last moment it was live rather than the latest retry', async () => {
+    const lastLive = Date.now() - 180_000;
+    feeds.feedEvents$.next({
+      type: 'status',
+      status: {
+        exchange: 'kraken', state: 'degraded', since: Date.now() - 5000, reconnects: 4, notLiveSince: lastLive,
+        reason: 'all 40 frames of the last 30000 ms rejected (last: wrong_shape, neither channel nor method)',
+      },
+    });
+    await page.goto(`${server!.url}/`);
+    await eventually(async () => expect(await text('[data-feed="kraken"] .state')).to.equal('degraded'));
+    expect(await attribute('[data-feed="kraken"] .light', 'data-color')).to.equal('red');
+    expect(await text('[data-feed="kraken"] .since')).to.match(/^not live for 3 min/);
+    expect(await text('[data-feed="kraken"] .reason')).to.match(/^all 40 frames of the last 30000 ms rejected/);
+  });
+
   it('escapes what it shows: a hostile reason is text, not markup', async () => {
     feeds.feedEvents$.next(status('kraken', 'backoff', 1, '<img src=x onerror="document.title=1">'));
     await page.goto(`${server!.url}/`);
