@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type LogLevel, parseLogLevel } from './log.js';
+import { type LogFormat, type LogLevel, parseLogFormat, parseLogLevel } from './log.js';
 import { errorMessage } from './domain/error-message.js';
 
 /** What the command line asked for. */
@@ -12,6 +12,8 @@ export interface CliArgs {
   readonly help: boolean;
   readonly check: boolean;
   readonly logLevel?: LogLevel;
+  /** `--log-format` or `LOG_FORMAT`; the logger's default (`text`) when absent. */
+  readonly logFormat?: LogFormat;
   readonly record?: string;
   readonly replay?: string;
   readonly send: boolean;
@@ -31,6 +33,7 @@ Options:
                       directory, else the one shipped with the package)
   --check             validate the config, print a one-line summary, exit 0 (or 2 on error)
   --log-level LEVEL   DEBUG, INFO, WARN or ERROR (default: INFO, or $LOG_LEVEL)
+  --log-format FMT    text (default) or json: one JSON object per line (or $LOG_FORMAT)
   --record FILE       append every normalized tick to FILE (JSON Lines)
   --replay FILE       run the pipeline on a recorded tick file in virtual time, then exit
   --send              with --replay: also send email (default: log and journal only)
@@ -46,8 +49,8 @@ export class UsageError extends Error {
 }
 
 /**
- * Parses argv (without `node` and the script). `LOG_LEVEL` from `env` applies
- * unless `--log-level` is given.
+ * Parses argv (without `node` and the script). `LOG_LEVEL` and `LOG_FORMAT`
+ * from `env` apply unless `--log-level` / `--log-format` is given.
  *
  * @throws {@link UsageError} for unknown options, missing values or a bad level.
  */
@@ -62,6 +65,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         help: { type: 'boolean', short: 'h', default: false },
         check: { type: 'boolean', default: false },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         record: { type: 'string' },
         replay: { type: 'string' },
         send: { type: 'boolean', default: false },
@@ -79,6 +83,12 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     logLevel = parseLogLevel(levelText);
     if (!logLevel) throw new UsageError(`unknown log level "${levelText}" (use DEBUG, INFO, WARN or ERROR)`);
   }
+  const formatText = values['log-format'] ?? env['LOG_FORMAT'];
+  let logFormat: LogFormat | undefined;
+  if (formatText !== undefined && formatText !== '') {
+    logFormat = parseLogFormat(formatText);
+    if (!logFormat) throw new UsageError(`unknown log format "${formatText}" (use text or json)`);
+  }
   if (values.send && !values.replay) throw new UsageError('--send only makes sense with --replay');
   if (values.record && values.replay) throw new UsageError('--record and --replay cannot be combined');
   return {
@@ -89,6 +99,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     check: values.check ?? false,
     send: values.send ?? false,
     ...(logLevel ? { logLevel } : {}),
+    ...(logFormat ? { logFormat } : {}),
     ...(values.record ? { record: values.record } : {}),
     ...(values.replay ? { replay: values.replay } : {}),
     ...(values.http ? { http: values.http } : {}),

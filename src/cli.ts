@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const logger = createLogger('supervisor', { level: args.logLevel ?? 'INFO' });
+  const logger = createLogger('supervisor', { level: args.logLevel ?? 'INFO', ...(args.logFormat ? { format: args.logFormat } : {}) });
   if (packagedConfig) logger.info(`no config/exchanges.yaml in ${process.cwd()}: using the package's ${args.config}`);
   if (args.replay) return replay(args.replay, args, createSupervisor(config, { logger }));
   let handle: SupervisorHandle | undefined;

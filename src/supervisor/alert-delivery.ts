@@ -37,7 +37,7 @@ export interface AlertDelivery {
 export function alertDelivery(config: Config, options: AlertDeliveryOptions): AlertDelivery {
   const alertLog = options.logger.child('alerts');
   const journal = pipe(
-    tap((alert: Alert) => alertLog.info(alertHeadline(alert) + alertDetails(alert))),
+    tap((alert: Alert) => alertLog.info(alertHeadline(alert) + alertDetails(alert), { alert })),
     journalSink(join(config.state_dir, 'alerts.jsonl'), { logger: alertLog }),
   );
   const email = options.email === false ? undefined : config.alerts.email;
