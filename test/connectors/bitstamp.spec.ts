@@ -99,6 +99,19 @@ describe('bitstamp connector', () => {
       }
     });
 
+    it('puts at most 1000 pairs on a connection (a 1,025th subscription closes it), each subscribe frame under 512 bytes', async () => {
+      const symbols = Array.from({ length: 1001 }, (_, i) => `COIN${i}/USDT`);
+      const feed = runFeed((options) => bitstampTicks(testConfig(server.url, symbols), options));
+      try {
+        await waitUntil(() => server.subscribed().length === 1001, 'every pair subscribed', 10_000);
+        expect(server.openConnections).to.equal(2);
+        expect(server.connectionAttempts).to.equal(2);
+        expect(Math.max(...server.received.map((r) => Buffer.byteLength(r.text)))).to.be.below(512);
+      } finally {
+        feed.subscription.unsubscribe();
+      }
+    });
+
     for (const data of ['empty', 'null'] as const) {
       it(`on bts:request_reconnect (data ${data === 'empty' ? '""' : 'null'}), opens and subscribes the new connection before the old one is dropped, losing no trade`, async () => {
         const feed = runFeed((options) => bitstampTicks(testConfig(server.url, ['BTC/USD']), options));

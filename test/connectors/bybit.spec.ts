@@ -94,6 +94,19 @@ describe('bybit connector', () => {
       }
     });
 
+    it('puts at most 200 symbols on a connection, within the 21,000 characters of topics a connection may send', async () => {
+      const feed = runFeed((options) => bybitTicks(testConfig(server.url, symbolsOf(201)), options));
+      try {
+        await waitUntil(() => server.subscribed().length === 201, 'every symbol subscribed');
+        expect(server.openConnections).to.equal(2);
+        expect(Math.max(...server.requestSizes)).to.equal(10);
+        expect(server.requestSizes.reduce((a, b) => a + b, 0)).to.equal(201);
+        expect(Math.max(...server.argsCharacters)).to.be.below(21_000);
+      } finally {
+        feed.subscription.unsubscribe();
+      }
+    });
+
     it('after a refused request, logs the symbol at ERROR and subscribes the rest of its batch again', async () => {
       server.unknownSymbols.add('NOPEUSDT');
       const symbols = [...symbolsOf(4), 'NOPE/USDT', ...symbolsOf(12).slice(4)];

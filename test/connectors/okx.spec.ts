@@ -117,6 +117,19 @@ describe('okx connector', () => {
       }
     });
 
+    it('puts at most 100 instruments on a connection, one subscribe request each, attempts under 3 a second', async () => {
+      const symbols = Array.from({ length: 101 }, (_, i) => `C${i}/USDT`);
+      const feed = runFeed((options) => exchangeTicks('okx', testConfig(server.url, symbols), options)); // real spacing
+      try {
+        await waitUntil(() => server.subscribed().length === 101, 'every instrument subscribed');
+        expect(server.openConnections).to.equal(2);
+        expect(server.subscribeRequests).to.deep.equal([1, 1]);
+        expect(server.connectionRateViolations).to.equal(0);
+      } finally {
+        feed.subscription.unsubscribe();
+      }
+    });
+
     it('logs a refused instrument at ERROR naming it as we write it, and the others go on', async () => {
       server.unknownInstruments.add('NOPE-USDT');
       const feed = runFeed((options) => okxTicks(testConfig(server.url, ['NOPE/USDT', 'BTC/USDT']), options));
