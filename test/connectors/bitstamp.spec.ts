@@ -119,12 +119,15 @@ describe('bitstamp connector', () => {
           await waitUntil(() => server.subscribed().length === 1, 'the subscription');
           server.pushTrade('BTC/USD', 100, { ts: 1_000_000 });
           await waitUntil(() => feed.ticks.length === 1, 'the first trade');
-          server.requestReconnect(data, 1000);
-          await waitUntil(() => server.connectionAttempts === 2 && server.openConnections === 1, 'the handover');
+          server.requestReconnect(data, 2000);
+          await waitUntil(() => server.received.some((r) => r.connection === 1), 'the new connection subscribed');
+          server.pushTrade('BTC/USD', 101, { ts: 1_001_000 }); // to both, while both are open: one tick
+          await waitUntil(() => server.openConnections === 1, 'the old connection to close once the new one delivers');
           expect(server.peakOpenConnections).to.equal(2);
-          server.pushTrade('BTC/USD', 101, { ts: 1_001_000 });
-          await waitUntil(() => feed.ticks.length === 2, 'the trade on the new connection');
-          expect(feed.ticks.map((t) => [t.price, t.blindFrom])).to.deep.equal([[100, undefined], [101, undefined]]);
+          server.pushTrade('BTC/USD', 102, { ts: 1_002_000 });
+          await waitUntil(() => feed.ticks.length === 3, 'the trade on the new connection');
+          expect(feed.ticks.map((t) => [t.price, t.blindFrom])).to.deep.equal([[100, undefined], [101, undefined], [102, undefined]]);
+          expect(server.connectionAttempts).to.equal(2);
           expect(feed.events.filter((e) => e.type === 'gap')).to.deep.equal([]);
           expect(feed.states()).to.deep.equal(['connecting', 'live']);
           expect(feed.logLines.some((line) => line.includes('[INFO] test.bitstamp: server requested a reconnect: opening a new connection before this one closes'))).to.equal(true);

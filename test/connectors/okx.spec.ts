@@ -167,11 +167,14 @@ describe('okx connector', () => {
         server.pushTicker('BTC/USDT', 100, { ts: 1_000_000 });
         await waitUntil(() => feed.ticks.length === 1, 'the first tick');
         server.upgradeNotice();
-        await waitUntil(() => server.openConnections === 1 && server.connectionAttempts === 2, 'the old connection to close after the new one');
+        await waitUntil(() => server.subscribeRequests[1] === 1, 'the new connection subscribed');
+        server.pushTicker('BTC/USDT', 101, { ts: 1_001_000 }); // to both, while both are open: one tick
+        await waitUntil(() => server.openConnections === 1, 'the old connection to close once the new one delivers');
         expect(server.peakOpenConnections).to.equal(2);
-        server.pushTicker('BTC/USDT', 101, { ts: 1_001_000 });
-        await waitUntil(() => feed.ticks.length === 2, 'the tick on the new connection');
-        expect(feed.ticks.map((t) => [t.price, t.blindFrom])).to.deep.equal([[100, undefined], [101, undefined]]);
+        server.pushTicker('BTC/USDT', 102, { ts: 1_002_000 });
+        await waitUntil(() => feed.ticks.length === 3, 'the tick on the new connection');
+        expect(feed.ticks.map((t) => [t.price, t.blindFrom])).to.deep.equal([[100, undefined], [101, undefined], [102, undefined]]);
+        expect(server.connectionAttempts).to.equal(2);
         expect(feed.events.filter((e) => e.type === 'gap')).to.deep.equal([]);
         expect(feed.logLines.some((line) => line.includes('[INFO] test.okx: notice 64008: The connection will soon be closed'))).to.equal(true);
       } finally {
