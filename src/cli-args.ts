@@ -37,7 +37,7 @@ Options:
   --record FILE       append every normalized tick to FILE (JSON Lines)
   --replay FILE       run the pipeline on a recorded tick file in virtual time, then exit
   --send              with --replay: also send email (default: log and journal only)
-  --http ADDR         serve /healthz, /metrics and the status page on ADDR (host:port)
+  --http ADDR         serve /livez, /readyz, /metrics and the status page on ADDR (host:port)
   -V, --version       print the version
   -h, --help          print this help
 

@@ -98,6 +98,11 @@ async function main(): Promise<void> {
   // Handlers go in before the service starts, so an early signal still shuts down gracefully.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Without a handler SIGHUP (a closed terminal, `systemctl reload`, `kill -HUP`) ends the process on
+  // the spot, without flushing: until config reload exists, say so and keep running.
+  process.on('SIGHUP', () =>
+    logger.warn('received SIGHUP: config reload is not supported yet; still running with the config read at start (restart to apply a change)'),
+  );
   handle = createSupervisor(config, {
     logger,
     ...(args.record ? { record: args.record } : {}),

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Logger, silentLogger } from '../log.js';
 
 /** The open Server-Sent Events streams of the status page. */
 export interface SseHub {
@@ -18,14 +19,24 @@ export interface SseHubOptions {
   readonly keepAliveMs?: number;
   /** The browser waits this long before reconnecting (ms, sent as `retry:`). Default 2000. */
   readonly retryMs?: number;
+  /**
+   * A client whose unsent data passes this many bytes has stopped reading (a
+   * stalled or malicious client): it is dropped, so it cannot make the service
+   * buffer without bound. Default 1048576 (1 MiB: hundreds of updates).
+   */
+  readonly maxBufferedBytes?: number;
+  /** Where a dropped slow client is reported (WARN). Default: nothing is logged. */
+  readonly logger?: Logger;
   /** Called when the number of clients changes. */
   readonly onClients?: (count: number) => void;
 }
 
 /**
  * Creates the set of SSE streams behind `GET /events`. A client that goes
- * away is dropped; one keep-alive timer serves every client and runs only
- * while there is one.
+ * away is dropped, and so is one that stops reading (its unsent data passes
+ * `maxBufferedBytes`); one keep-alive timer serves every client and runs only
+ * while there is one. A stream is exempt from the server's idle timeout: the
+ * keep-alive comments are its traffic.
  *
  * @example
  * const hub = createSseHub();
@@ -36,13 +47,27 @@ export interface SseHubOptions {
 export function createSseHub(options: SseHubOptions = {}): SseHub {
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const retryMs = options.retryMs ?? 2000;
+  const maxBufferedBytes = options.maxBufferedBytes ?? 1_048_576;
+  const logger = options.logger ?? silentLogger;
   const clients = new Set<ServerResponse>();
   let keepAlive: NodeJS.Timeout | undefined;
+
+  /** Writes to one client, and drops it if its unsent data passed the limit. */
+  const send = (res: ServerResponse, text: string) => {
+    res.write(text);
+    if (res.writableLength <= maxBufferedBytes || !clients.delete(res)) return;
+    logger.warn(
+      `status page client ${res.socket?.remoteAddress ?? '?'}:${res.socket?.remotePort ?? '?'} dropped: ` +
+        `${res.writableLength} bytes unsent (limit ${maxBufferedBytes}); it stopped reading`,
+    );
+    res.destroy();
+    changed();
+  };
 
   const changed = () => {
     if (clients.size > 0 && keepAlive === undefined) {
       keepAlive = setInterval(() => {
-        for (const res of clients) res.write(': keep-alive\n\n');
+        for (const res of clients) send(res, ': keep-alive\n\n');
       }, keepAliveMs);
     } else if (clients.size === 0 && keepAlive !== undefined) {
       clearInterval(keepAlive);
@@ -71,6 +96,7 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
         if (clients.delete(res)) changed();
       };
       req.socket.setNoDelay(true);
+      req.socket.setTimeout(0);
       res.on('close', drop);
       res.on('error', drop);
       changed();
@@ -78,7 +104,7 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
     broadcast(event, data) {
       if (clients.size === 0) return;
       const text = frame(event, data);
-      for (const res of clients) res.write(text);
+      for (const res of clients) send(res, text);
     },
     closeAll() {
       const open = [...clients];

@@ -8,6 +8,7 @@ import { createOpsMetrics } from './ops-metrics.js';
 import type { OpsSources } from './ops-sources.js';
 import { parseListenAddress } from './parse-listen-address.js';
 import { createSseHub } from './sse-hub.js';
+import { guardConnections } from './guard-connections.js';
 import { createStatusBoard } from './status-board.js';
 import { STATUS_PAGE_HTML } from './status-page-html.js';
 import { STATUS_PAGE_SCRIPT } from './status-page-script.js';
@@ -29,6 +30,16 @@ export interface OpsServerOptions {
   readonly keepAliveMs?: number;
   /** How long a browser waits before reconnecting its event stream (ms). Default 2000. */
   readonly sseRetryMs?: number;
+  /** Most HTTP connections held at once; a new one pushes out the longest idle one (see `guardConnections`). Default 256. */
+  readonly maxConnections?: number;
+  /** A client must send its request headers within this time (ms), or its connection is closed. Default 10000. */
+  readonly headersTimeoutMs?: number;
+  /** A connection with no traffic either way for this long is closed (ms); event streams are exempt. Default 15000. */
+  readonly idleTimeoutMs?: number;
+  /** Most status page event streams at once; one more gets 503. Default 64. */
+  readonly maxEventStreams?: number;
+  /** An event stream client with more unsent data than this has stopped reading and is dropped (bytes). Default 1048576. */
+  readonly maxEventBufferBytes?: number;
 }
 
 /** A running HTTP surface. */
@@ -41,7 +52,7 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
-const PATHS = ['/', '/status.js', '/healthz', '/metrics', '/events'];
+const PATHS = ['/', '/status.js', '/livez', '/readyz', '/healthz', '/metrics', '/events'];
 const COMMON_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
 const PAGE_HEADERS = {
   ...COMMON_HEADERS,
@@ -51,19 +62,30 @@ const PAGE_HEADERS = {
 };
 
 /**
- * Starts the optional HTTP surface: `GET /healthz`, `GET /metrics`, the live
- * status page `GET /` (+ `/status.js`) and its event stream `GET /events`.
+ * Starts the optional HTTP surface: `GET /livez`, `GET /readyz` (alias
+ * `/healthz`), `GET /metrics`, the live status page `GET /` (+ `/status.js`)
+ * and its event stream `GET /events`.
  *
  * 1. Subscribes to every source at once (they are hot: no socket is opened),
  *    so metrics and state are complete from the start.
- * 2. `/healthz`: 200 `{ status: 'ok' | 'starting', feeds, reasons: [] }` when
- *    every enabled feed is live, or still on its first connection within
- *    `startupGraceMs` of start; else 503 `{ status: 'down', reasons }`.
- * 3. `/metrics`: Prometheus text from a per-server registry (see `createOpsMetrics`).
- * 4. `/events`: Server-Sent Events; a `snapshot` on every (re)connect, then
- *    `update`s with what changed, at most every `pushEveryMs`.
- * 5. Unknown paths get 404, other methods than GET/HEAD 405, bad requests 400; never a crash.
- * 6. Binds where asked; a non-loopback address is logged at WARN, because the
+ * 2. `/livez`: 200 `{ status: 'alive', uptimeMs }` whenever the process answers
+ *    at all (its event loop runs), whatever the feeds do: for restarts.
+ * 3. `/readyz` and `/healthz`: 200 `{ status: 'ok' | 'starting', feeds, reasons: [] }`
+ *    when every enabled feed is live, or still on its first connection within
+ *    `startupGraceMs` of start; else 503 `{ status: 'down', reasons }`: for
+ *    traffic and alerting, never for restarts (an exchange outage is not cured
+ *    by restarting us).
+ * 4. `/metrics`: Prometheus text from a per-server registry (see `createOpsMetrics`).
+ * 5. `/events`: Server-Sent Events; a `snapshot` on every (re)connect, then
+ *    `update`s with what changed, at most every `pushEveryMs`. At most
+ *    `maxEventStreams` at once (503 beyond); a client that stops reading is
+ *    dropped once `maxEventBufferBytes` are unsent.
+ * 6. Holds at most `maxConnections` connections (the longest idle one makes
+ *    room for a new one), closes one that has not sent its headers within
+ *    `headersTimeoutMs` or has been silent for `idleTimeoutMs`: idle clients
+ *    cannot exhaust the file descriptors.
+ * 7. Unknown paths get 404, other methods than GET/HEAD 405, bad requests 400; never a crash.
+ * 8. Binds where asked; a non-loopback address is logged at WARN, because the
  *    surface has no authentication.
  *
  * @param listen `host:port` (`127.0.0.1:9464`); a bare `9464` or `:9464` binds to 127.0.0.1; port 0 picks a free one.
@@ -90,8 +112,11 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
   const hub = createSseHub({
     ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
     ...(options.sseRetryMs === undefined ? {} : { retryMs: options.sseRetryMs }),
+    maxBufferedBytes: options.maxEventBufferBytes ?? 1_048_576,
+    logger,
     onClients: (count) => metrics.statusPageClients(count),
   });
+  const maxEventStreams = options.maxEventStreams ?? 64;
   const enabled = new Set(sources.feeds.map((feed) => feed.exchange));
 
   const health = () =>
@@ -172,6 +197,10 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
       case '/status.js':
         send(res, 200, 'text/javascript; charset=utf-8', STATUS_PAGE_SCRIPT);
         return;
+      case '/livez':
+        sendJson(res, 200, { status: 'alive', uptimeMs: now() - startedAt });
+        return;
+      case '/readyz':
       case '/healthz': {
         const { httpStatus, ...report } = health();
         sendJson(res, httpStatus, report);
@@ -181,6 +210,12 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
         send(res, 200, registry.contentType, await registry.metrics());
         return;
       case '/events':
+        if (hub.size >= maxEventStreams) {
+          send(res, 503, 'text/plain; charset=utf-8', `too many event streams (${maxEventStreams}); try again later\n`, {
+            ...COMMON_HEADERS, 'retry-after': '10',
+          });
+          return;
+        }
         // Pending changes go to the clients already there first: the newcomer's snapshot
         // includes them, and must not see a new alert twice.
         pushUpdate();
@@ -189,15 +224,27 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
     }
   };
 
-  const server = createServer((req, res) => {
+  const headersTimeoutMs = options.headersTimeoutMs ?? 10_000;
+  const server = createServer({
+    headersTimeout: headersTimeoutMs,
+    // Node's default of 5 min lets a slow sender hold a connection; none of our answers take long.
+    requestTimeout: Math.max(headersTimeoutMs, 30_000),
+    // How often Node checks the two timeouts above (default 30 s, which would triple a short headers timeout).
+    connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
+  }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       logger.error(`GET ${req.url}: ${errorMessage(error)}`);
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
       else res.destroy();
     });
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  // A socket silent both ways for this long is closed (Node's default is never); event streams opt out.
+  server.timeout = options.idleTimeoutMs ?? 15_000;
+  guardConnections(server, { ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }), logger });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // Headers not complete within headersTimeoutMs (a slow or stalled sender): 408, as Node itself would answer.
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
     else socket.destroy();
   });
 
@@ -219,10 +266,10 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   const url = `http://${host}:${bound.port}`;
   if (address.loopback) {
-    logger.info(`status page on ${url}/ (also /healthz, /metrics)`);
+    logger.info(`status page on ${url}/ (also /livez, /readyz, /metrics)`);
   } else {
     logger.warn(
-      `status page, /healthz and /metrics listen on ${url}, beyond this machine: anyone who can reach it sees the feeds, symbols, prices and alerts (no authentication)`,
+      `status page, /livez, /readyz and /metrics listen on ${url}, beyond this machine: anyone who can reach it sees the feeds, symbols, prices and alerts (no authentication)`,
     );
   }
 

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { expect } from 'chai';
 import type { FeedAlert, PriceAlert } from '../../src/domain/alert.js';
 import type { FeedEvent, FeedState, RejectionReason } from '../../src/domain/feed-status.js';
@@ -9,6 +9,7 @@ import type { StatusSnapshot, StatusUpdate } from '../../src/ops/status-board.js
 import { parsePrometheusText } from './prometheus-text.js';
 import { makeSources } from './ops-sources-fixture.js';
 import { openSse } from './sse-client.js';
+import { eventually } from '../helpers/eventually.js';
 
 const status = (exchange: string, state: FeedState, reconnects = 0, reason?: string): FeedEvent => ({
   type: 'status', status: { exchange, state, since: Date.UTC(2025, 0, 1, 10, 0, reconnects), reconnects, ...(reason ? { reason } : {}) },
@@ -190,6 +191,77 @@ describe('startOpsServer', () => {
     });
   });
 
+  describe('GET /livez, /readyz', () => {
+    it('/livez answers 200 while a feed is down; /readyz answers 503 then, like its alias /healthz', async () => {
+      server = await start();
+      sources.feedEvents$.next(status('binance', 'live'));
+      sources.feedEvents$.next(status('kraken', 'backoff', 1, 'server closed 1006'));
+      const live = await getJson(`${server.url}/livez`);
+      expect(live.status).to.equal(200);
+      expect(live.body).to.deep.equal({ status: 'alive', uptimeMs: 0 });
+      const ready = await getJson(`${server.url}/readyz`);
+      expect(ready.status).to.equal(503);
+      expect(ready.body.status).to.equal('down');
+      expect(await getJson(`${server.url}/healthz`)).to.deep.equal(ready);
+      sources.feedEvents$.next(status('kraken', 'live', 1));
+      expect((await getJson(`${server.url}/readyz`)).status).to.equal(200);
+      expect((await fetch(`${server.url}/livez`, { method: 'HEAD' })).status).to.equal(200);
+    });
+  });
+
+  describe('under abuse', () => {
+    /** Opens `count` TCP connections that send nothing; resolves once all are connected (or refused). */
+    async function idleSockets(url: string, count: number): Promise<Socket[]> {
+      const { port } = new URL(url);
+      return Promise.all(
+        Array.from({ length: count }, () =>
+          new Promise<Socket>((resolve) => {
+            const socket = connect(Number(port), '127.0.0.1', () => resolve(socket));
+            socket.on('error', () => resolve(socket)); // reset by the server to make room: expected
+          }),
+        ),
+      );
+    }
+    /** Resolves when the server closed `socket` (reading whatever it sent last, so that 'close' can come). */
+    const closed = (socket: Socket) =>
+      new Promise<void>((resolve) => {
+        if (socket.destroyed) resolve();
+        socket.once('close', () => resolve()).resume();
+      });
+
+    it('holds at most maxConnections: 1000 idle connections later, /livez and /readyz still answer', async () => {
+      const lines: string[] = [];
+      server = await start({ maxConnections: 50, logger: createLogger('http', { write: (l) => lines.push(l) }) });
+      const flood = await idleSockets(server.url, 1000);
+      try {
+        expect((await fetch(`${server.url}/livez`)).status).to.equal(200);
+        expect((await fetch(`${server.url}/readyz`)).status).to.equal(200);
+        // The server pushed out the oldest idle ones: at most 50 of the flood are still open.
+        await eventually(async () => expect(flood.filter((s) => !s.destroyed && s.readyState === 'open').length).to.be.at.most(50));
+        expect(lines.filter((l) => l.includes('[WARN]') && l.includes('50 HTTP connections open (the cap)'))).to.have.length(1);
+      } finally {
+        for (const socket of flood) socket.destroy();
+      }
+    });
+
+    it('closes a connection that sends nothing for idleTimeoutMs, and one that never finishes its headers', async () => {
+      server = await start({ idleTimeoutMs: 200, headersTimeoutMs: 60_000 });
+      const [idle] = await idleSockets(server.url, 1);
+      await closed(idle!);
+      const slowServer = await start({ idleTimeoutMs: 60_000, headersTimeoutMs: 300 });
+      try {
+        const [slow] = await idleSockets(slowServer.url, 1);
+        let answer = '';
+        slow!.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+        slow!.write('GET /livez HTTP/1.1\r\nhost: x\r\n'); // ...and never the blank line
+        await closed(slow!);
+        expect(answer).to.match(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      } finally {
+        await slowServer.close();
+      }
+    });
+  });
+
   describe('GET / and /status.js', () => {
     it('serves the page with a strict content security policy, and a script that parses', async () => {
       server = await start();
@@ -278,6 +350,53 @@ describe('startOpsServer', () => {
         ]);
       } finally {
         client.close();
+      }
+    });
+
+    it('drops a client that stops reading once its unsent data passes maxEventBufferBytes; a reading client keeps its stream', async () => {
+      const lines: string[] = [];
+      server = await start({ pushEveryMs: 5, maxEventBufferBytes: 256 * 1024, logger: createLogger('http', { write: (l) => lines.push(l) }) });
+      const { port } = new URL(server.url);
+      const stalled = connect(Number(port), '127.0.0.1');
+      stalled.on('error', () => undefined);
+      stalled.write('GET /events HTTP/1.1\r\nhost: x\r\naccept: text/event-stream\r\n\r\n');
+      await new Promise((resolve) => stalled.once('data', resolve));
+      stalled.pause(); // it never reads again
+      const reader = await openSse(`${server.url}/events`);
+      const clients = async () =>
+        parsePrometheusText(await (await fetch(`${server!.url}/metrics`)).text()).value('crypto_supervisor_status_page_clients');
+      try {
+        await reader.waitFor('snapshot');
+        expect(await clients()).to.equal(2);
+        // About 200 kB per update (long symbol names), until the stalled client is dropped.
+        const bulky = 'X'.repeat(2_000);
+        for (let round = 0; round < 1000 && !lines.some((l) => l.includes('dropped')); round++) {
+          for (let i = 0; i < 100; i++) sources.symbols$.next(view('binance', `${bulky}${i}/USDT`, 60_000 + round));
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(lines.filter((l) => l.includes('[WARN]') && /status page client .* dropped: \d+ bytes unsent \(limit 262144\); it stopped reading/.test(l))).to.have.length(1);
+        await eventually(async () => expect(await clients()).to.equal(1));
+        // The reading client still gets its updates.
+        const seen = reader.events.length;
+        sources.feedEvents$.next(status('kraken', 'live'));
+        await eventually(async () => expect(reader.events.length).to.be.greaterThan(seen));
+      } finally {
+        reader.close();
+        stalled.destroy();
+      }
+    });
+
+    it('answers 503 beyond maxEventStreams', async () => {
+      server = await start({ maxEventStreams: 1 });
+      const first = await openSse(`${server.url}/events`);
+      try {
+        await first.waitFor('snapshot');
+        const second = await fetch(`${server.url}/events`);
+        expect(second.status).to.equal(503);
+        expect(second.headers.get('retry-after')).to.equal('10');
+        expect(await second.text()).to.equal('too many event streams (1); try again later\n');
+      } finally {
+        first.close();
       }
     });
 
