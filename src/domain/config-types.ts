@@ -96,7 +96,7 @@ export interface AlertmanagerConfig {
   readonly external_labels?: Readonly<Record<string, string>>;
 }
 
-/** The optional HTTP surface (`/healthz`, `/metrics`, status page). */
+/** The optional HTTP surface (`/livez`, `/readyz`, `/metrics`, status page). */
 export interface HttpConfig {
   /** `host:port`, e.g. `127.0.0.1:9464`. */
   readonly listen: string;

@@ -13,7 +13,7 @@ export interface FeedHealthInput {
   readonly reason?: string;
 }
 
-/** The answer of `GET /healthz`. */
+/** The answer of `GET /readyz` (and its alias `/healthz`). */
 export interface HealthReport {
   /** `ok`: every feed live; `starting`: in the startup grace, none failed yet; `down`: see `reasons`. */
   readonly status: 'ok' | 'starting' | 'down';

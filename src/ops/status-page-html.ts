@@ -102,8 +102,8 @@ export const STATUS_PAGE_HTML = `<!doctype html>
     <div id="no-alerts" class="empty">No alert since the service started.</div>
   </section>
 </main>
-<footer>Live over Server-Sent Events from this service. Also: <a href="healthz">/healthz</a> · <a href="metrics">/metrics</a></footer>
-<noscript><p style="padding: 0 28px">This page needs JavaScript; /healthz and /metrics do not.</p></noscript>
+<footer>Live over Server-Sent Events from this service. Also: <a href="livez">/livez</a> · <a href="readyz">/readyz</a> · <a href="metrics">/metrics</a></footer>
+<noscript><p style="padding: 0 28px">This page needs JavaScript; /livez, /readyz and /metrics do not.</p></noscript>
 <script src="status.js" defer></script>
 </body>
 </html>
