@@ -8,6 +8,7 @@ import { ConfigError } from './config/config-issue.js';
 import { loadConfig } from './config/load-config.js';
 import { summarizeConfig } from './config/summarize-config.js';
 import { createLogger } from './log.js';
+import { progressLine, type ProgressLine } from './replay/progress-line.js';
 import { renderProgress } from './replay/render-progress.js';
 import { formatReplaySummary } from './replay-summary.js';
 import { createSupervisor, exchangeConfigIssues, type Supervisor, type SupervisorHandle } from './supervisor/create-supervisor.js';
@@ -65,9 +66,17 @@ async function main(): Promise<void> {
     return;
   }
 
-  const logger = createLogger('supervisor', { level: args.logLevel ?? 'INFO', ...(args.logFormat ? { format: args.logFormat } : {}) });
+  // A replay draws a progress bar on a terminal; log lines then go through it, so that none glues to the bar.
+  const bar = args.replay && process.stderr.isTTY === true
+    ? progressLine({ writeBar: (chunk) => process.stderr.write(chunk), writeLog: (chunk) => process.stdout.write(chunk) })
+    : undefined;
+  const logger = createLogger('supervisor', {
+    level: args.logLevel ?? 'INFO',
+    ...(args.logFormat ? { format: args.logFormat } : {}),
+    ...(bar ? { write: bar.log } : {}),
+  });
   if (packagedConfig) logger.info(`no config/exchanges.yaml in ${process.cwd()}: using the package's ${args.config}`);
-  if (args.replay) return replay(args.replay, args, createSupervisor(config, { logger }));
+  if (args.replay) return replay(args.replay, args, createSupervisor(config, { logger }), bar);
   let handle: SupervisorHandle | undefined;
   let keepAlive: NodeJS.Timeout | undefined;
   let stopping = false;
@@ -117,20 +126,20 @@ async function main(): Promise<void> {
 }
 
 /** `--replay`: the same pipeline over a tick file in virtual time, a summary, exit 0. */
-async function replay(file: string, args: CliArgs, supervisor: Supervisor): Promise<void> {
+async function replay(file: string, args: CliArgs, supervisor: Supervisor, bar: ProgressLine | undefined): Promise<void> {
   const started = Date.now();
-  // A progress bar only on a terminal: a pipe or a log file gets the summary alone.
-  const tty = process.stderr.isTTY === true;
+  // A progress bar only on a terminal (`bar`): a pipe or a log file gets the summary alone.
   let drawnAt = 0;
   const summary = await supervisor
     .replay(file, {
       send: args.send,
       onProgress: (progress) => {
         const now = Date.now();
-        if (!tty || (now - drawnAt < 100 && !progress.done)) return;
+        if (!bar || (now - drawnAt < 100 && !progress.done)) return;
         drawnAt = now;
         const line = renderProgress(progress, { elapsedMs: now - started, width: process.stderr.columns });
-        process.stderr.write(`\r${line}\x1b[K${progress.done ? '\n' : ''}`);
+        if (progress.done) bar.finish(line);
+        else bar.draw(line);
       },
     })
     .catch((error: unknown) => fail(errorMessage(error), 2));
