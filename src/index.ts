@@ -40,6 +40,7 @@ export { alertHeadline } from './domain/alert-text.js';
 // Sources
 export { type Connector, type ConnectorLimits, type ConnectorLiveness, type FeedControl, MAX_QUIET_FACTOR, type NativeSymbols, type ParsedFrame } from './connectors/connector.js';
 export { controlFrame, heartbeatFrame, rejectedFrame, ticksFrame, transportFrame } from './connectors/parsed-frame.js';
+export { type ConnectGates, connectGates } from './connectors/connect-gate.js';
 export { exchangeTicks, type FeedOptions } from './connectors/exchange-ticks.js';
 export { binance, binanceTicks } from './connectors/binance.js';
 export { coinbase, coinbaseTicks } from './connectors/coinbase.js';

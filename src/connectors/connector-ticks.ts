@@ -3,7 +3,7 @@ import type { ExchangeConfig } from '../domain/config-types.js';
 import type { FrameRejection } from '../domain/feed-status.js';
 import type { Tick } from '../domain/tick.js';
 import { silentLogger } from '../log.js';
-import { connectGate } from './connect-gate.js';
+import { processConnectGates } from './connect-gate.js';
 import { connectionTicks } from './connection-ticks.js';
 import type { Connector } from './connector.js';
 import { FeedConfigError } from './feed-config-error.js';
@@ -54,7 +54,8 @@ export function connectorTicks(connector: Connector, cfg: ExchangeConfig, option
     const createSocket = options.createSocket;
     const openSocket = options.openSocket
       ?? ((url: string) => socketFrames(url, { maxFrameBytes: limits.maxFrameBytes, ...(createSocket && { createSocket }) }));
-    const gate = connectGate(limits.minConnectIntervalMs, scheduler);
+    // Per exchange for the whole process: every consumer shares the exchange's connection-rate budget.
+    const gate = (options.connectGates ?? processConnectGates).gate(connector.id, limits.minConnectIntervalMs, scheduler);
     const connections = groups.map((symbols, index) => connectionTicks({
       index, count: groups.length, connector, baseUrl: cfg.url ?? connector.url, symbols, natives: book.natives, cfg,
       limits, tracker, gate, reportRejection, openSocket, logger, scheduler, random: options.random ?? Math.random,

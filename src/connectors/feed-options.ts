@@ -2,6 +2,7 @@ import type { Observable, Observer, SchedulerLike } from 'rxjs';
 import type WebSocket from 'ws';
 import type { FeedEvent } from '../domain/feed-status.js';
 import type { Logger } from '../log.js';
+import type { ConnectGates } from './connect-gate.js';
 import type { ConnectorLimits } from './connector.js';
 import type { SocketEvent } from './socket-frames.js';
 
@@ -25,4 +26,10 @@ export interface FeedOptions {
   readonly openSocket?: (url: string) => Observable<SocketEvent>;
   /** Overrides of the connector's limits (tests shorten Binance's 24 h connection lifetime). */
   readonly limits?: Partial<ConnectorLimits>;
+  /**
+   * Where each exchange's connect gate comes from. Default: the process-wide
+   * registry, so every feed of one exchange in this process shares its
+   * connection-rate budget; tests pass `connectGates()` to stay apart.
+   */
+  readonly connectGates?: ConnectGates;
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { connectGate } from '../../src/connectors/connect-gate.js';
+import { connectGate, connectGates } from '../../src/connectors/connect-gate.js';
 import { createTestScheduler } from '../helpers/test-scheduler.js';
 
 describe('connectGate', () => {
@@ -21,5 +21,25 @@ describe('connectGate', () => {
       testScheduler.schedule(() => waits.push(gate.reserve()), 5000);
     });
     expect(waits).to.deep.equal([0, 600, 0]);
+  });
+
+  describe('connectGates', () => {
+    it('gives every caller of one exchange the same budget, and other exchanges their own', () => {
+      const testScheduler = createTestScheduler();
+      testScheduler.run(() => {
+        const gates = connectGates();
+        const first = gates.gate('binance', 1000, testScheduler);
+        const second = gates.gate('binance', 1000, testScheduler);
+        const kraken = gates.gate('kraken', 4000, testScheduler);
+        expect([first.reserve(), second.reserve(), first.reserve(), kraken.reserve(), kraken.reserve()]).to.deep.equal([0, 1000, 2000, 0, 4000]);
+      });
+    });
+
+    it('keeps clocks apart: a virtual-time scheduler never shares slots with another', () => {
+      const gates = connectGates();
+      const one = createTestScheduler();
+      const other = createTestScheduler();
+      expect([gates.gate('binance', 1000, one).reserve(), gates.gate('binance', 1000, other).reserve()]).to.deep.equal([0, 0]);
+    });
   });
 });

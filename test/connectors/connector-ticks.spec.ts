@@ -315,6 +315,21 @@ describe('connectorTicks (virtual time)', () => {
       expect(rec.statuses().map((s) => [s.state, s.since])).to.deep.equal([['connecting', 0], ['live', 2001], ['stopped', 3000]]);
     });
 
+    it('two feeds of one exchange in one process share its connection-rate budget (the default process-wide gate)', () => {
+      const attempts: number[] = [];
+      testScheduler.run(({ cold }) => {
+        const open = () => {
+          attempts.push(testScheduler.now());
+          return cold<SocketEvent>('o a', values(rec.control));
+        };
+        const options = { scheduler: testScheduler, openSocket: open, limits: { ...lineConnector.limits, minConnectIntervalMs: 1000 } };
+        const first = connectorTicks(lineConnector, CFG, options).subscribe();
+        const second = connectorTicks(lineConnector, CFG, options).subscribe();
+        testScheduler.schedule(() => [first, second].forEach((s) => s.unsubscribe()), 3000);
+      });
+      expect(attempts).to.deep.equal([0, 1000]);
+    });
+
     it('one connection dropping leaves the others open and shows the feed in backoff', () => {
       run((cold, attempt) => cold(attempt === 0 ? 'o a 10ms #' : 'o a', values(rec.control), new Error('connection closed')), 3000,
         { symbols: ['A/USD', 'B/USD', 'C/USD'] }, { limits: { maxSymbolsPerConnection: 2 } });

@@ -2,6 +2,7 @@ import type { Observable, Subscription } from 'rxjs';
 import type { ExchangeConfig } from '../../src/domain/config-types.js';
 import type { FeedEvent, FeedStatus } from '../../src/domain/feed-status.js';
 import type { Tick } from '../../src/domain/tick.js';
+import { type ConnectGates, connectGates } from '../../src/connectors/connect-gate.js';
 import { createLogger, type Logger } from '../../src/log.js';
 
 /** An exchange config for tests: fast reconnects unless overridden. */
@@ -28,12 +29,15 @@ export interface RunningFeed {
 }
 
 /** Subscribes a feed built with the harness's logger and events observer. */
-export function runFeed(build: (options: { logger: Logger; events: { next: (e: FeedEvent) => void }; random: () => number }) => Observable<Tick>): RunningFeed {
+export function runFeed(build: (options: {
+  logger: Logger; events: { next: (e: FeedEvent) => void }; random: () => number; connectGates: ConnectGates;
+}) => Observable<Tick>): RunningFeed {
   const { logger, lines } = captureLogger();
   const ticks: Tick[] = [];
   const events: FeedEvent[] = [];
   const errors: unknown[] = [];
-  const subscription = build({ logger, events: { next: (e) => events.push(e) }, random: () => 0.5 }).subscribe({
+  // Its own connect gates: a test's attempts never wait for slots booked by the tests before it.
+  const subscription = build({ logger, events: { next: (e) => events.push(e) }, random: () => 0.5, connectGates: connectGates() }).subscribe({
     next: (tick) => ticks.push(tick),
     error: (error) => errors.push(error),
   });
