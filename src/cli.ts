@@ -4,10 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfigCandidates, parseCliArgs, USAGE, UsageError, type CliArgs } from './cli-args.js';
-import { ConfigError } from './config/config-issue.js';
+import { ConfigError, type ConfigIssue, formatIssue } from './config/config-issue.js';
 import { loadConfig } from './config/load-config.js';
 import { summarizeConfig } from './config/summarize-config.js';
 import { createLogger } from './log.js';
+import { parseListenAddress } from './ops/parse-listen-address.js';
 import { progressLine, type ProgressLine } from './replay/progress-line.js';
 import { renderProgress } from './replay/render-progress.js';
 import { formatReplaySummary } from './replay-summary.js';
@@ -37,6 +38,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  // Checked before anything else, so that --check refuses what a start would.
+  const listen = args.http === undefined ? undefined : parseListenAddress(args.http);
+  if (typeof listen === 'string') fail(`--http: ${listen}`, 2);
   if (args.version) {
     const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
     process.stdout.write(`crypto-supervisor ${version}\n`);
@@ -53,8 +57,9 @@ async function main(): Promise<void> {
     }
   }
   let config;
+  const notes: ConfigIssue[] = [];
   try {
-    config = await loadConfig(args.config, { env: process.env });
+    config = await loadConfig(args.config, { env: process.env, onNote: (note) => notes.push(note) });
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message, 2);
     throw error;
@@ -76,6 +81,7 @@ async function main(): Promise<void> {
     ...(bar ? { write: bar.log } : {}),
   });
   if (packagedConfig) logger.info(`no config/exchanges.yaml in ${process.cwd()}: using the package's ${args.config}`);
+  for (const note of notes) logger.info(`config ${args.config}: ${formatIssue(note)}`);
   if (args.replay) return replay(args.replay, args, createSupervisor(config, { logger }), bar);
   let handle: SupervisorHandle | undefined;
   let keepAlive: NodeJS.Timeout | undefined;

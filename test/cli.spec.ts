@@ -46,7 +46,9 @@ describe('cli', function () {
       ['YAML syntax error', 'exchanges:\n  binance:\n    symbols: [BTC/USDT\n', /: YAML syntax error at line \d+, column \d+: /],
       ['unset environment variable', 'exchanges:\n  binance:\n    symbols: [BTC/USDT]\n    url: ${NO_SUCH_VARIABLE_X}\n', /: exchanges\.binance\.url: environment variable NO_SUCH_VARIABLE_X is not set/],
       ['unmappable symbol', 'exchanges:\n  kraken:\n    symbols: [BTC/USD, bitcoin]\n', /: exchanges\.kraken\.symbols\[1\]: "bitcoin" has no known quote currency/],
-      ['a symbol the exchange cannot carry', 'exchanges:\n  kraken:\n    symbols: [BTC/USD, XBT/EUR]\n', /: exchanges\.kraken\.symbols\[1\]: Kraken's v2 API calls bitcoin BTC: write BTC\/EUR$/],
+      ['a symbol the exchange cannot carry', 'exchanges:\n  binance:\n    symbols: [BTC/USDT, Eth/USDT]\n', /: exchanges\.binance\.symbols\[1\]: "Eth\/USDT" is not a canonical BASE\/QUOTE symbol; binance symbols are upper case: write ETH\/USDT$/],
+      ['an HTTP port out of range (which a start would refuse)', 'exchanges:\n  binance:\n    symbols: [BTC/USDT]\nhttp:\n  listen: 127.0.0.1:99999\n', /: http\.listen: port 99999 is above 65535 \(expected host:port, e.g\. 127\.0\.0\.1:9464\)$/],
+      ['an unclosed ${ (not a literal password)', 'exchanges:\n  binance:\n    symbols: [BTC/USDT]\nalerts:\n  email:\n    smtp_host: h\n    smtp_port: 587\n    from_addr: a@b.co\n    to_addrs: [c@d.co]\n    username: u\n    password: ${SMTP_PASSWORD\n', /: alerts\.email\.password: unclosed \$\{SMTP_PASSWORD: write \$\{NAME\} with a closing brace$/],
       ['port out of range', 'exchanges:\n  binance:\n    symbols: [BTC/USDT]\nalerts:\n  email:\n    smtp_host: h\n    smtp_port: 0\n    from_addr: a@b.co\n    to_addrs: [c@d.co]\n', /: alerts\.email\.smtp_port: expected a port number 1-65535, got 0$/],
     ];
     for (const [what, yaml, line] of cases) {
@@ -69,6 +71,13 @@ describe('cli', function () {
       expect(run.code).to.equal(2);
       expect(run.stderr.trim()).to.equal('crypto-supervisor: no/such/file.yaml: cannot read config: no such file');
     });
+  });
+
+  it('--check refuses an --http address a start would refuse, with exit 2', async () => {
+    const run = await runCli(['--check', '--config', 'test/fixtures/seed-config.yaml', '--http', '127.0.0.1:99999']);
+    expect(run.code).to.equal(2);
+    expect(run.stdout).to.equal('');
+    expect(run.stderr.trim()).to.equal('crypto-supervisor: --http: "127.0.0.1:99999": port 99999 is above 65535');
   });
 
   it('rejects an unknown option with exit 2', async () => {

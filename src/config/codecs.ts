@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { EXCHANGE_IDS, type ExchangeId } from '../domain/exchange-id.js';
-import { canonicalSymbol, isSymbolError } from '../domain/symbol.js';
+import { ASSET_ALIASES, canonicalSymbol, isSymbolError } from '../domain/symbol.js';
 
 /**
  * io-ts codecs for the YAML as written (snake_case, optional keys optional).
@@ -34,22 +34,44 @@ export const EmailAddress = refined(t.string, 'EmailAddress', (s) =>
 );
 export const WebSocketUrl = refined(t.string, 'WebSocketUrl', (s) => /^wss?:\/\/[^\s/]+/.test(s));
 export const HttpUrl = refined(t.string, 'HttpUrl', (s) => /^https?:\/\/[^\s/]+/.test(s));
-export const ListenAddress = refined(t.string, 'ListenAddress', (s) => /^(\[[0-9a-fA-F:]+\]|[^\s:]+):\d{1,5}$/.test(s));
+const LISTEN = /^(\[[0-9a-fA-F:]+\]|[^\s:]+):(\d{1,5})$/;
 
-/** A symbol as written (`BTC/USDT`, `BTC-USDT`, `btcusdt`), decoded to canonical `BASE/QUOTE`. */
-export const SymbolCodec = new t.Type<string, string, unknown>(
-  'Symbol',
-  (u): u is string => typeof u === 'string' && canonicalSymbol(u) === u,
+/** `host:port` with a port the HTTP server can bind (0-65535), so `--check` refuses what a start would. */
+export const ListenAddress = new t.Type<string, string, unknown>(
+  'ListenAddress',
+  (u): u is string => typeof u === 'string' && Number(LISTEN.exec(u)?.[2] ?? Infinity) <= 65535,
   (u, c) => {
     if (typeof u !== 'string') return t.failure(u, c);
-    const canonical = canonicalSymbol(u);
-    return isSymbolError(canonical) ? t.failure(u, c, canonical.message) : t.success(canonical);
+    const match = LISTEN.exec(u);
+    if (!match) return t.failure(u, c);
+    const port = Number(match[2]);
+    return port <= 65535 ? t.success(u) : t.failure(u, c, `port ${port} is above 65535 (expected host:port, e.g. 127.0.0.1:9464)`);
   },
   t.identity,
 );
 
-export const ExchangeCodec = t.intersection([
-  t.type({ symbols: t.array(SymbolCodec) }),
+/**
+ * A symbol as written on `exchange` (`BTC/USDT`, `BTC-USDT`, `btcusdt`),
+ * decoded to canonical `BASE/QUOTE`; the exchange's asset aliases split a
+ * concatenated form (Kraken `xbtusd` → `XBT/USD`; the decoder then reads XBT as BTC).
+ */
+export function symbolCodec(exchange: string) {
+  const aliases = ASSET_ALIASES[exchange];
+  return new t.Type<string, string, unknown>(
+    'Symbol',
+    (u): u is string => typeof u === 'string' && canonicalSymbol(u, aliases) === u,
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c);
+      const canonical = canonicalSymbol(u, aliases);
+      return isSymbolError(canonical) ? t.failure(u, c, canonical.message) : t.success(canonical);
+    },
+    t.identity,
+  );
+}
+
+/** One `exchanges.<id>` block. */
+export const exchangeCodec = (exchange: string) => t.intersection([
+  t.type({ symbols: t.array(symbolCodec(exchange)) }),
   t.partial({
     reconnect_delay: NonNegativeSeconds,
     reconnect_max_delay: NonNegativeSeconds,
@@ -61,7 +83,7 @@ export const ExchangeCodec = t.intersection([
 
 /** One optional `exchanges.<id>` block per id of {@link EXCHANGE_IDS}: the list is not repeated here. */
 export const ExchangesCodec = t.partial(
-  Object.fromEntries(EXCHANGE_IDS.map((id) => [id, ExchangeCodec])) as Record<ExchangeId, typeof ExchangeCodec>,
+  Object.fromEntries(EXCHANGE_IDS.map((id) => [id, exchangeCodec(id)])) as Record<ExchangeId, ReturnType<typeof exchangeCodec>>,
 );
 
 export const ThresholdsCodec = t.partial({

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { EXCHANGE_IDS, type ExchangeId } from '../domain/exchange-id.js';
+import { exchangeSymbol } from '../domain/symbol.js';
 import { ConfigFileCodec, type ConfigFile } from './codecs.js';
 import { type ConfigIssue } from './config-issue.js';
 import {
@@ -23,6 +24,11 @@ export interface DecodeOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Directory a relative `password_file` is resolved against. Default: the working directory. */
   readonly baseDir?: string;
+  /**
+   * Receives what the decoder did on the user's behalf, one note per event,
+   * for an INFO line at start (Kraken's `XBT/USD` read as `BTC/USD`). Default: dropped.
+   */
+  readonly onNote?: (note: ConfigIssue) => void;
   /** Reads a `password_file`. Default: `fs.readFileSync(path, 'utf8')`. */
   readonly readSecretFile?: (path: string) => string;
 }
@@ -49,6 +55,17 @@ function checkExchange(id: string, exchange: NonNullable<ConfigFile['exchanges']
     });
   }
   return issues;
+}
+
+/** The symbols with the exchange's asset aliases resolved (Kraken `XBT/USD` → `BTC/USD`), a note for each. */
+function withExchangeAliases(id: ExchangeId, symbols: readonly string[], notes: ConfigIssue[]): string[] {
+  return symbols.map((symbol, i) => {
+    const canonical = exchangeSymbol(id, symbol);
+    if (canonical !== symbol) {
+      notes.push({ path: `exchanges.${id}.symbols[${i}]`, message: `${symbol} is read as ${canonical}, the name ${id} and every log, alert and page use` });
+    }
+    return canonical;
+  });
 }
 
 function toExchangeConfig(exchange: NonNullable<ConfigFile['exchanges'][ExchangeId]>): ExchangeConfig {
@@ -122,9 +139,11 @@ export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Eit
 
   const issues: ConfigIssue[] = [];
   const exchanges: Partial<Record<ExchangeId, ExchangeConfig>> = {};
+  const notes: ConfigIssue[] = [];
   for (const id of EXCHANGE_IDS) {
-    const exchange = file.exchanges[id];
-    if (!exchange) continue;
+    const written = file.exchanges[id];
+    if (!written) continue;
+    const exchange = { ...written, symbols: withExchangeAliases(id, written.symbols, notes) };
     issues.push(...checkExchange(id, exchange));
     exchanges[id] = toExchangeConfig(exchange);
   }
@@ -141,6 +160,7 @@ export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Eit
   const channels: DecodedChannels = E.isRight(decodedChannels) ? decodedChannels.right : { webhooks: [] };
   if (E.isLeft(decodedChannels)) issues.push(...decodedChannels.left);
   if (issues.length > 0) return E.left(issues);
+  for (const note of notes) options.onNote?.(note);
 
   const alerts: AlertsConfig = {
     thresholds: { ...DEFAULT_THRESHOLDS, ...file.alerts?.thresholds },

@@ -13,7 +13,8 @@ import { controlFrame, heartbeatFrame, rejectedFrame, ticksFrame, transportFrame
 // Protocol facts: docs/protocols/kraken.md (v2 JSON objects, `BTC/USD` symbols, automatic
 // `heartbeat` channel, idle connections closed after about a minute, ~150 connection attempts / 10 min).
 
-const CANONICAL = /^([A-Z0-9]+)\/([A-Z0-9]+)$/;
+// Mixed case is Kraken's: its tokenized stocks are AAPLx/USD, and AAPLX/USD does not exist.
+const CANONICAL = /^([A-Za-z0-9]+)\/([A-Za-z0-9]+)$/;
 
 /** Kraken v1 (and older tools) say XBT for bitcoin; v2 and our canonical symbols say BTC. */
 const fromKrakenAsset = (asset: string) => (asset === 'XBT' ? 'BTC' : asset);
@@ -67,10 +68,8 @@ export const kraken: Connector = {
   nativeSymbol(symbol: string): string | SymbolError {
     const match = CANONICAL.exec(symbol);
     if (!match) return { message: `"${symbol}" is not a canonical BASE/QUOTE symbol` };
-    if (match[1] === 'XBT' || match[2] === 'XBT') {
-      return { message: `Kraken's v2 API calls bitcoin BTC: write ${symbol.replace(/XBT/g, 'BTC')}` };
-    }
-    return symbol;
+    // The config decoder already reads XBT as BTC; a hand-built config may still say XBT.
+    return `${fromKrakenAsset(match[1]!)}/${fromKrakenAsset(match[2]!)}`;
   },
 
   subscribeMessages(symbols: readonly string[]): string[] {

@@ -15,8 +15,8 @@ export interface SymbolIssue {
  * CLI can refuse the config (exit 2) before any feed starts.
  *
  * @example
- * symbolIssues({ kraken: { symbols: ['XBT/USD'], ... } });
- * // [{ path: 'exchanges.kraken.symbols[0]', message: "Kraken's v2 API calls bitcoin BTC: write BTC/USD" }]
+ * symbolIssues({ binance: { symbols: ['Eth/USDT'], ... } });
+ * // [{ path: 'exchanges.binance.symbols[0]', message: '"Eth/USDT" is not a canonical BASE/QUOTE symbol; binance symbols are upper case: write ETH/USDT' }]
  */
 export function symbolIssues(exchanges: Config['exchanges']): SymbolIssue[] {
   return (Object.keys(exchanges) as ExchangeId[]).flatMap((id) => {

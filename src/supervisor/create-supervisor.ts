@@ -37,7 +37,7 @@ export type { ReplayRunOptions, ReplaySummary, Supervisor, SupervisorHandle, Sup
 
 /**
  * What a decoded config cannot do with the exchanges it names: a symbol an
- * exchange cannot carry (Kraken's `XBT/USD`, say). The CLI refuses such a config
+ * exchange cannot carry (a mixed-case `Eth/USDT` on Binance, say). The CLI refuses such a config
  * with exit 2, as any other config error.
  */
 export function exchangeConfigIssues(config: Config): ConfigIssue[] {

@@ -74,6 +74,17 @@ describe('decodeConfig', () => {
     expect(config.exchanges.kraken?.symbols).to.deep.equal(['BTC/USD', 'ETH/EUR', 'SOL/USDT']);
   });
 
+  it("reads Kraken's XBT as BTC (written XBT/USD or xbtusd), says so in one note each, and keeps tokenized stocks' case", () => {
+    const notes: string[] = [];
+    const config = decoded({ exchanges: { kraken: { symbols: ['XBT/USD', 'ETH/USD', 'xbteur', 'AAPLx/USD'] }, binance: { symbols: ['BTC/USDT'] } } },
+      { env: {}, onNote: (note) => notes.push(formatIssue(note)) });
+    expect(config.exchanges.kraken?.symbols).to.deep.equal(['BTC/USD', 'ETH/USD', 'BTC/EUR', 'AAPLx/USD']);
+    expect(notes).to.deep.equal([
+      'exchanges.kraken.symbols[0]: XBT/USD is read as BTC/USD, the name kraken and every log, alert and page use',
+      'exchanges.kraken.symbols[2]: XBT/EUR is read as BTC/EUR, the name kraken and every log, alert and page use',
+    ]);
+  });
+
   it('takes secure from the port unless given', () => {
     const email = { smtp_host: 'h', smtp_port: 465, from_addr: 'a@b.co', to_addrs: ['c@d.co'] };
     expect(decoded({ ...minimal(), alerts: { email } }).alerts.email?.secure).to.equal(true);
@@ -127,6 +138,8 @@ describe('decodeConfig', () => {
       ['a missing required key', { ...minimal(), alerts: { email: { smtp_port: 25, from_addr: 'a@b.co', to_addrs: ['c@d.co'] } } }, 'alerts.email.smtp_host: is required'],
       ['a symbol that cannot be mapped', { exchanges: { coinbase: { symbols: ['BTC/USD', 'bitcoin'] } } }, 'exchanges.coinbase.symbols[1]: "bitcoin" has no known quote currency; write it as BASE/QUOTE'],
       ['a duplicate symbol', { exchanges: { coinbase: { symbols: ['BTC/USD', 'btc-usd'] } } }, 'exchanges.coinbase.symbols[1]: BTC/USD is already listed at symbols[0]'],
+      ["Kraken's BTC/USD written twice, once as XBT", { exchanges: { kraken: { symbols: ['BTC/USD', 'xbtusd'] } } }, 'exchanges.kraken.symbols[1]: BTC/USD is already listed at symbols[0]'],
+      ['a listen port above 65535', { ...minimal(), http: { listen: '127.0.0.1:99999' } }, 'http.listen: port 99999 is above 65535 (expected host:port, e.g. 127.0.0.1:9464)'],
       ['no symbols', { exchanges: { coinbase: { symbols: [] } } }, 'exchanges.coinbase.symbols: expected at least one symbol'],
       ['no enabled exchange', { exchanges: { coinbase: { symbols: ['BTC/USD'], enabled: false } } }, 'exchanges: no enabled exchange; configure one of binance, coinbase, kraken, okx, bybit, bitstamp'],
       ['a missing exchanges key', { alerts: {} }, 'exchanges: is required'],
@@ -142,6 +155,13 @@ describe('decodeConfig', () => {
     it('an unset ${ENV} variable', () => {
       const value = { ...minimal(), alerts: { email: { smtp_host: 'h', smtp_port: 25, username: 'u', password: '${NOPE}', from_addr: 'a@b.co', to_addrs: ['c@d.co'] } } };
       expect(firstIssue(value, { env: {} })).to.equal('alerts.email.password: environment variable NOPE is not set (referenced as ${NOPE})');
+    });
+
+    it('an unclosed ${ (never kept as a literal password)', () => {
+      const value = { ...minimal(), alerts: { email: { smtp_host: 'h', smtp_port: 25, username: 'u', password: 'pre${SMTP_PASSWORD', from_addr: 'a@b.co', to_addrs: ['c@d.co'] } } };
+      expect(firstIssue(value, { env: { SMTP_PASSWORD: 'x' } })).to.equal('alerts.email.password: unclosed ${SMTP_PASSWORD: write ${NAME} with a closing brace');
+      const invalid = { exchanges: { binance: { symbols: ['BTC/USDT'], url: 'wss://${1HOST}' } } };
+      expect(firstIssue(invalid)).to.equal('exchanges.binance.url: ${1HOST} is not a variable name (letters, digits and _, not starting with a digit)');
     });
 
     it('both password and password_file', () => {

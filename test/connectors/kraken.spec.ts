@@ -60,12 +60,13 @@ describe('kraken connector', () => {
   });
 
   describe('symbols and subscribe', () => {
-    it('subscribes the ticker channel with v2 symbols and refuses XBT in the config', () => {
+    it('subscribes the ticker channel with v2 symbols: XBT as BTC, mixed-case tokenized stocks as written', () => {
       expect(kraken.subscribeMessages(['BTC/USD', 'ALGO/USD'])).to.deep.equal([
         '{"method":"subscribe","params":{"channel":"ticker","symbol":["BTC/USD","ALGO/USD"]}}',
       ]);
       expect(kraken.nativeSymbol('BTC/USD')).to.equal('BTC/USD');
-      expect(kraken.nativeSymbol('XBT/EUR')).to.deep.equal({ message: "Kraken's v2 API calls bitcoin BTC: write BTC/EUR" });
+      expect(kraken.nativeSymbol('XBT/EUR')).to.equal('BTC/EUR');
+      expect(kraken.nativeSymbol('AAPLx/USD')).to.equal('AAPLx/USD');
       expect(kraken.pingMessage?.()).to.equal('{"method":"ping"}');
     });
   });
@@ -87,6 +88,19 @@ describe('kraken connector', () => {
         expect(feed.ticks[0]).to.deep.include({ exchange: 'kraken', symbol: 'ALGO/USD', price: 0.10035, ts: DOC_TS });
         expect(feed.ticks[1]).to.deep.include({ symbol: 'BTC/USD', price: 65_000.5, ts: 1_700_000_000_123, bid: 65_000, ask: 65_001 });
         expect(feed.ticks[1]).not.to.have.property('open24h');
+      } finally {
+        feed.subscription.unsubscribe();
+      }
+    });
+
+    it("subscribes a tokenized stock in Kraken's own case and ticks it under that name", async () => {
+      const feed = runFeed((options) => krakenTicks(testConfig(server.url, ['AAPLx/USD', 'BTC/USD']), options));
+      try {
+        await waitUntil(() => server.subscribedSymbols().length === 2, 'the subscription');
+        expect(server.subscribedSymbols()).to.deep.equal(['AAPLx/USD', 'BTC/USD']);
+        server.pushTicker('AAPLx/USD', 231.5);
+        await waitUntil(() => feed.ticks.length === 1, 'a tick');
+        expect(feed.ticks[0]).to.include({ exchange: 'kraken', symbol: 'AAPLx/USD', price: 231.5 });
       } finally {
         feed.subscription.unsubscribe();
       }

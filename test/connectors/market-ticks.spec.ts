@@ -96,9 +96,9 @@ describe('exchangeTicks', () => {
 
 describe('symbolIssues', () => {
   it('names each configured symbol an exchange cannot carry by its config path', () => {
-    const cfg = testConfig('ws://127.0.0.1:1', ['BTC/USD', 'XBT/EUR']);
-    expect(symbolIssues({ binance: testConfig('ws://127.0.0.1:1', ['BTC/USDT']), kraken: cfg })).to.deep.equal([
-      { path: 'exchanges.kraken.symbols[1]', message: "Kraken's v2 API calls bitcoin BTC: write BTC/EUR" },
+    const cfg = testConfig('ws://127.0.0.1:1', ['BTC/USDT', 'Eth/USDT']);
+    expect(symbolIssues({ binance: cfg, kraken: testConfig('ws://127.0.0.1:1', ['AAPLx/USD']) })).to.deep.equal([
+      { path: 'exchanges.binance.symbols[1]', message: '"Eth/USDT" is not a canonical BASE/QUOTE symbol; binance symbols are upper case: write ETH/USDT' },
     ]);
   });
 
