@@ -10,7 +10,7 @@ import { parseListenAddress } from './parse-listen-address.js';
 import { createSseHub } from './sse-hub.js';
 import { guardConnections } from './guard-connections.js';
 import { createStatusBoard } from './status-board.js';
-import { STATUS_PAGE_HTML } from './status-page-html.js';
+import { renderStatusPage } from './render-status-page.js';
 import { STATUS_PAGE_SCRIPT } from './status-page-script.js';
 import { errorMessage } from '../domain/error-message.js';
 
@@ -192,7 +192,7 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
     }
     switch (path) {
       case '/':
-        send(res, 200, 'text/html; charset=utf-8', STATUS_PAGE_HTML, PAGE_HEADERS);
+        send(res, 200, 'text/html; charset=utf-8', renderStatusPage(board.snapshot()), PAGE_HEADERS);
         return;
       case '/status.js':
         send(res, 200, 'text/javascript; charset=utf-8', STATUS_PAGE_SCRIPT);

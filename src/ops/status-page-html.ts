@@ -103,7 +103,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   </section>
 </main>
 <footer>Live over Server-Sent Events from this service. Also: <a href="livez">/livez</a> · <a href="readyz">/readyz</a> · <a href="metrics">/metrics</a></footer>
-<noscript><p style="padding: 0 28px">This page needs JavaScript; /livez, /readyz and /metrics do not.</p></noscript>
+<noscript><p style="padding: 0 28px">Without JavaScript this page shows the state as it was when loaded: reload for news. /livez, /readyz and /metrics need no script.</p></noscript>
 <script src="status.js" defer></script>
 </body>
 </html>

@@ -271,6 +271,9 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
   }
 
   window.statusPage = { connect: connect, disconnect: disconnect };
+  // The page arrives with the server's state (rendered, and as JSON): draw it in local time at once.
+  var initial = $('snapshot');
+  if (initial) onSnapshot({ data: initial.textContent });
   setInterval(refreshAges, 1000);
   connect();
 })();

@@ -1,0 +1,108 @@
+import { alertHeadline } from '../domain/alert-text.js';
+import type { Alert } from '../domain/alert.js';
+import type { FeedView, StatusSnapshot, SymbolRow } from './status-board.js';
+import { STATUS_PAGE_HTML } from './status-page-html.js';
+
+/** HTML text and attribute escaping: everything shown comes from exchanges, configs and errors. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/** As the page's script shows them: 2 decimals from 100 up, 4 from 1, 8 below. */
+function fmtPrice(p: number | undefined): string {
+  if (!isNum(p)) return '\u2014';
+  const digits = p >= 100 ? 2 : p >= 1 ? 4 : 8;
+  return p.toLocaleString('en-US', { minimumFractionDigits: Math.min(2, digits), maximumFractionDigits: digits });
+}
+
+function fmtPct(f: number | undefined): string {
+  if (!isNum(f)) return '\u2014';
+  return `${f > 0 ? '+' : f < 0 ? '\u2212' : ''}${Math.abs(f * 100).toFixed(2)} %`;
+}
+
+const fmtCoverage = (c: number | undefined) => (isNum(c) ? `${Math.round(c * 100)} %` : '\u2014');
+const signClass = (f: number | undefined) => (!isNum(f) || f === 0 ? '' : f > 0 ? ' up' : ' down');
+/** The server does not know the reader's time zone: UTC, said so; the script redraws in local time. */
+const utcTime = (ts: number) => `${new Date(ts).toISOString().slice(11, 19)}Z`;
+
+const STATE_WORDS: Readonly<Record<string, string>> = { backoff: 'reconnecting' };
+
+function feedCard(feed: FeedView): string {
+  const state = feed.state ?? 'unknown';
+  const from = feed.state !== 'live' && isNum(feed.notLiveSince) ? feed.notLiveSince : feed.since;
+  const since = isNum(from) ? `${feed.state === 'live' ? 'live' : 'not live'} since ${utcTime(from)}` : 'waiting for the first status';
+  const reconnects = `${feed.reconnects} ${feed.reconnects === 1 ? 'reconnect' : 'reconnects'} \u00b7 ${feed.ticks.toLocaleString('en-US')} ticks${feed.rejected ? ` \u00b7 ${feed.rejected} malformed` : ''}`;
+  return [
+    `<div class="feed" data-feed="${escapeHtml(feed.exchange)}" data-color="${feed.light}" data-state="${escapeHtml(state)}">`,
+    `<div class="title"><span class="light" data-color="${feed.light}"></span><span class="name">${escapeHtml(feed.exchange)}</span>`,
+    `<span class="state">${escapeHtml(feed.state ? (STATE_WORDS[feed.state] ?? feed.state) : 'no status yet')}</span></div>`,
+    `<div class="line since">${since}</div>`,
+    `<div class="line reconnects">${reconnects}</div>`,
+    feed.state !== 'live' && feed.reason ? `<div class="reason">${escapeHtml(feed.reason)}</div>` : '',
+    '</div>',
+  ].join('');
+}
+
+function overall(feeds: readonly FeedView[]): { text: string; color: string } {
+  const down = feeds.filter((feed) => feed.light === 'red').length;
+  if (feeds.length === 0) return { text: 'no feed enabled', color: 'amber' };
+  if (down > 0) return { text: `${down} ${down === 1 ? 'feed down' : 'feeds down'}`, color: 'red' };
+  if (feeds.some((feed) => feed.light === 'amber')) return { text: 'starting', color: 'amber' };
+  return { text: 'all feeds live', color: 'green' };
+}
+
+function priceRow(row: SymbolRow, now: number): string {
+  const key = `${row.exchange} ${row.symbol}`;
+  const last = isNum(row.receivedAt) ? row.receivedAt : row.ts;
+  const age = isNum(last) ? `${Math.max(0, Math.round((now - last) / 1000))} s ago` : 'no tick yet';
+  return [
+    `<tr data-key="${escapeHtml(key)}" data-exchange="${escapeHtml(row.exchange)}" data-symbol="${escapeHtml(row.symbol)}"${isNum(row.silentSince) ? ' class="silent"' : ''}>`,
+    `<td class="left exchange">${escapeHtml(row.exchange)}</td><td class="left symbol">${escapeHtml(row.symbol)}</td>`,
+    `<td class="price">${fmtPrice(row.price)}</td>`,
+    `<td class="change24h${signClass(row.change24h)}">${fmtPct(row.change24h)}</td>`,
+    `<td class="changeShort${signClass(row.changeShort)}">${fmtPct(row.changeShort)}</td>`,
+    `<td class="coverage">${fmtCoverage(row.coverage24h)} / ${fmtCoverage(row.coverageShort)}</td>`,
+    `<td class="age">${age}</td></tr>`,
+  ].join('');
+}
+
+function alertItem(alert: Alert): string {
+  const up = alert.kind === 'feed' ? alert.rule !== 'feed_down' : alert.direction === 'up';
+  const symbol = alert.kind === 'price' ? ` data-symbol="${escapeHtml(alert.symbol)}"` : '';
+  return `<li data-rule="${alert.rule}" data-exchange="${escapeHtml(alert.exchange)}"${symbol}>`
+    + `<time datetime="${new Date(alert.ts).toISOString()}">${utcTime(alert.ts)}</time>`
+    + `<span class="${up ? 'up' : 'down'}">${up ? '\u25b2' : '\u25bc'}</span><span class="what">${escapeHtml(alertHeadline(alert))}</span></li>`;
+}
+
+/** Replaces `marker` in `html`; a marker that is gone means the page changed under this renderer: fail loudly. */
+function fill(html: string, marker: string, content: string): string {
+  if (!html.includes(marker)) throw new Error(`status page HTML has no ${JSON.stringify(marker)} to fill`);
+  return html.replace(marker, () => content);
+}
+
+/**
+ * The status page's first response, with the state it has now: feed cards,
+ * price rows, the last alerts and the overall badge, rendered on the server so
+ * that the page shows content before (or without) its script and event stream.
+ * The snapshot also travels as JSON (`<script id="snapshot" type="application/json">`),
+ * from which the script draws the page at once in the reader's local time,
+ * before `/events` sends its own.
+ *
+ * @example
+ * send(res, 200, 'text/html; charset=utf-8', renderStatusPage(board.snapshot()));
+ */
+export function renderStatusPage(snapshot: StatusSnapshot): string {
+  const badge = overall(snapshot.feeds);
+  let html = STATUS_PAGE_HTML;
+  html = fill(html, '<span id="overall" class="badge">waiting for data</span>', `<span id="overall" class="badge" data-color="${badge.color}">${badge.text}</span>`);
+  html = fill(html, '<div id="feeds" class="feeds"></div>', `<div id="feeds" class="feeds">${snapshot.feeds.map(feedCard).join('\n')}</div>`);
+  html = fill(html, '<tbody></tbody>', `<tbody>${snapshot.symbols.map((row) => priceRow(row, snapshot.now)).join('\n')}</tbody>`);
+  const alerts = snapshot.alerts.slice(0, 50);
+  html = fill(html, '<ol id="alerts" class="alerts"></ol>', `<ol id="alerts" class="alerts"${alerts.length === 0 ? ' hidden' : ''}>${alerts.map(alertItem).join('\n')}</ol>`);
+  if (alerts.length > 0) html = fill(html, '<div id="no-alerts" class="empty">', '<div id="no-alerts" class="empty" hidden>');
+  // `<` escaped so that no string in the state can close the script element.
+  const json = JSON.stringify(snapshot).replace(/</g, '\\u003c');
+  return fill(html, '<script src="status.js" defer></script>', `<script id="snapshot" type="application/json">${json}</script>\n<script src="status.js" defer></script>`);
+}
