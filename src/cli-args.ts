@@ -18,6 +18,7 @@ export interface CliArgs {
   readonly replay?: string;
   readonly send: boolean;
   readonly http?: string;
+  readonly testAlert: boolean;
 }
 
 /** The config file used without `--config`: relative to the working directory, else the package's own. */
@@ -26,7 +27,8 @@ export const DEFAULT_CONFIG = 'config/exchanges.yaml';
 /** The `--help` text. */
 export const USAGE = `Usage: crypto-supervisor [options]
 
-Watches exchange price feeds and sends deduplicated alerts (log, journal, email).
+Watches exchange price feeds and sends deduplicated alerts (log, journal, email,
+webhooks, Telegram, Alertmanager).
 
 Options:
   --config FILE       YAML config (default: config/exchanges.yaml in the working
@@ -36,7 +38,10 @@ Options:
   --log-format FMT    text (default) or json: one JSON object per line (or $LOG_FORMAT)
   --record FILE       append every normalized tick to FILE (JSON Lines)
   --replay FILE       run the pipeline on a recorded tick file in virtual time, then exit
-  --send              with --replay: also send email (default: log and journal only)
+  --send              with --replay: also send the alerts through every configured
+                      channel (default: log and journal only)
+  --test-alert        send one test alert through every configured channel now,
+                      print one line per channel; exit 0 only when all delivered
   --http ADDR         serve /livez, /readyz, /metrics and the status page on ADDR (host:port)
   -V, --version       print the version
   -h, --help          print this help
@@ -70,6 +75,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         replay: { type: 'string' },
         send: { type: 'boolean', default: false },
         http: { type: 'string' },
+        'test-alert': { type: 'boolean', default: false },
       },
       allowPositionals: false,
       strict: true,
@@ -98,6 +104,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     help: values.help ?? false,
     check: values.check ?? false,
     send: values.send ?? false,
+    testAlert: values['test-alert'] ?? false,
     ...(logLevel ? { logLevel } : {}),
     ...(logFormat ? { logFormat } : {}),
     ...(values.record ? { record: values.record } : {}),

@@ -14,6 +14,7 @@ import { renderProgress } from './replay/render-progress.js';
 import { formatReplaySummary } from './replay-summary.js';
 import { createSupervisor, exchangeConfigIssues, type Supervisor, type SupervisorHandle } from './supervisor/create-supervisor.js';
 import { errorMessage } from './domain/error-message.js';
+import { lockStateDir, type StateDirLock, StateDirLockedError } from './delivery/state-dir.js';
 
 /** Graceful shutdown must finish within this budget (the sinks get a little less). */
 const SHUTDOWN_BUDGET_MS = 5000;
@@ -82,6 +83,17 @@ async function main(): Promise<void> {
   });
   if (packagedConfig) logger.info(`no config/exchanges.yaml in ${process.cwd()}: using the package's ${args.config}`);
   for (const note of notes) logger.info(`config ${args.config}: ${formatIssue(note)}`);
+  // One process per state_dir: the journal and the delivery cursors have one writer.
+  let lock: StateDirLock;
+  try {
+    lock = lockStateDir(config.state_dir, { pid: process.pid, isAlive: processIsAlive });
+  } catch (error) {
+    if (error instanceof StateDirLockedError) fail(error.message, 2);
+    fail(`cannot use state_dir ${config.state_dir}: ${errorMessage(error)}`, 1);
+  }
+  process.on('exit', () => lock.release());
+  if (lock.note) logger.warn(lock.note);
+  if (args.testAlert) return testAlert(createSupervisor(config, { logger }));
   if (args.replay) return replay(args.replay, args, createSupervisor(config, { logger }), bar);
   let handle: SupervisorHandle | undefined;
   let keepAlive: NodeJS.Timeout | undefined;
@@ -129,6 +141,26 @@ async function main(): Promise<void> {
   });
   // A daemon runs until it is told to stop, whatever its feeds are doing.
   keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
+}
+
+/** True while process `pid` runs (EPERM: it runs, as another user). */
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `--test-alert`: one marked test alert through every channel, one line per channel, exit 0 only when all delivered. */
+async function testAlert(supervisor: Supervisor): Promise<void> {
+  const results = await supervisor.testAlert();
+  if (results.length === 0) fail('no alert channel is configured (alerts.email, alerts.webhooks, alerts.telegram, alerts.alertmanager)', 1);
+  for (const result of results) {
+    process.stdout.write(`${result.label}: ${result.delivered ? 'delivered' : `not delivered: ${result.reason}`}\n`);
+  }
+  process.exit(results.every((result) => result.delivered) ? 0 : 1);
 }
 
 /** `--replay`: the same pipeline over a tick file in virtual time, a summary, exit 0. */

@@ -68,9 +68,14 @@ export { dedupeMoves, type DedupeMovesOptions } from './operators/dedupe-moves.j
 export { feedDownAlerts } from './operators/feed-down-alerts.js';
 export { silentSymbols, type SymbolActivity, type SymbolSilence, type WatchedFeed } from './operators/symbol-silence.js';
 
-// Sinks
-export { journalSink, type JournalSinkOptions } from './delivery/journal-sink.js';
-export { emailSink, type DeliveryReport, type EmailSinkOptions } from './delivery/channels/email-sink.js';
+// Delivery: the journal, the durable per-channel path, the channels
+export type { Channel, DeliveryBatch, DeliveryFailure, JournaledEntry } from './delivery/channel.js';
+export { openJournal, type JournalWriter, type JournalWriterOptions } from './delivery/journal-writer.js';
+export { readJournal, type JournalRead } from './delivery/read-journal.js';
+export { journalEntries, type JournalEntriesOptions } from './delivery/journal-entries.js';
+export { deliverChannel, type DeliverChannelOptions, type DeliveryEvent } from './delivery/deliver-channel.js';
+export { emailChannel, type EmailChannelOptions } from './delivery/channels/email-channel.js';
+export { lockStateDir, StateDirLockedError, type StateDirLock } from './delivery/state-dir.js';
 export { recordTicks, type RecordTicksOptions } from './replay/record-ticks.js';
 
 // The service

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import * as E from 'fp-ts/lib/Either.js';
@@ -162,19 +162,26 @@ describe('supervisor (end to end over loopback)', function () {
     await waitUntil(() => binance.openConnections === 0, 'the last one leaving closed it');
   });
 
-  it('stops when SMTP is down, leaving the email in the outbox', async () => {
+  it('stops when SMTP is down, and the next start delivers what was journaled, exactly once', async () => {
+    const port = smtp.port;
     await smtp.close();
-    handle = createSupervisor(baseConfig(), { logger: logger(), email: { flushTimeoutMs: 500, retryBaseMs: 50 } }).run();
+    handle = createSupervisor(baseConfig(), { logger: logger(), delivery: { flushTimeoutMs: 300, retry: { baseMs: 50, maxMs: 100 } } }).run();
     await waitUntil(() => binance.openConnections === 1, 'connected');
     const ts = Date.now();
     binance.pushTicker('BTC/USDT', 100, { ts, open24h: 100 });
     binance.pushTicker('BTC/USDT', 110, { ts: ts + 1000, open24h: 100 });
     await waitUntil(() => journalOf(dir).length > 0, 'journaled');
     await handle.stop();
-    const outbox = join(dir.path, 'outbox');
-    const batches = readdirSync(outbox).filter((f) => f.endsWith('.json'));
-    expect(batches).to.have.length(1);
-    expect(readFileSync(join(outbox, batches[0]!), 'utf8')).to.include('BTC/USDT');
-    smtp = await startSmtpTestServer(); // afterEach closes it
+    const journaled = journalOf(dir).length;
+    expect(lines.join('\n')).to.match(/\[WARN\] supervisor\.delivery\.email: email \(127\.0\.0\.1\): \d alerts? not delivered yet; they are in the journal and are delivered at the next start/);
+
+    smtp = await startSmtpTestServer({ port }); // afterEach closes it
+    handle = createSupervisor(baseConfig(), { logger: logger() }).run();
+    await waitUntil(() => smtp.received.length > 0, 'the backlog emailed');
+    await handle.stop();
+    handle = undefined;
+    expect(smtp.received).to.have.length(1);
+    expect(smtp.received[0]!.text).to.contain('BTC/USDT on binance: up +10.00% in 24h');
+    expect((smtp.received[0]!.text.match(/ on binance: up /g) ?? []).length).to.equal(journaled);
   });
 });

@@ -106,6 +106,7 @@ export const EmailCodec = t.intersection([
     password_file: NonEmptyString,
     secure: t.boolean,
     group_wait_ms: NonNegativeMs,
+    allow_insecure_auth: t.boolean,
   }),
 ]);
 

@@ -111,6 +111,7 @@ function toEmailConfig(email: EmailFile, options: DecodeOptions): E.Either<Confi
     to_addrs: email.to_addrs.map((a) => a.trim()),
     secure: email.secure ?? email.smtp_port === 465,
     group_wait_ms: email.group_wait_ms ?? 5000,
+    ...(email.allow_insecure_auth ? { allow_insecure_auth: true } : {}),
   });
 }
 

@@ -41,6 +41,11 @@ export interface EmailConfig {
   readonly secure: boolean;
   /** Digest window: alerts within this many ms of the first go out as one email (default 5000). */
   readonly group_wait_ms: number;
+  /**
+   * Allow a login (username set) over an unencrypted connection to a host that
+   * is not loopback (default false: such a login requires STARTTLS).
+   */
+  readonly allow_insecure_auth?: boolean;
 }
 
 /** Everything under `alerts`. */

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry, collectDefaultMetrics } from 
 import type { Alert } from '../domain/alert.js';
 import type { FeedEvent, FeedState } from '../domain/feed-status.js';
 import type { HeartbeatResult } from './heartbeat-pings.js';
-import type { EmailEvent, SilenceView, SymbolView } from './ops-sources.js';
+import type { ChannelEvent, SilenceView, SymbolView } from './ops-sources.js';
 
 // A record, so a state added to FeedState cannot be forgotten here.
 const FEED_STATE_SET: Readonly<Record<FeedState, true>> = { connecting: true, live: true, stale: true, degraded: true, backoff: true, stopped: true };
@@ -17,7 +17,7 @@ export interface OpsMetrics {
   feedEvent(event: FeedEvent): void;
   alert(alert: Alert): void;
   silence(silence: SilenceView): void;
-  email(event: EmailEvent): void;
+  delivery(event: ChannelEvent): void;
   latency(ms: number): void;
   heartbeat(result: HeartbeatResult): void;
   statusPageClients(count: number): void;
@@ -33,8 +33,10 @@ export interface OpsMetrics {
  * `feed_reconnects_total{exchange}`, `feed_up{exchange}`,
  * `feed_state{exchange,state}`, `last_tick_timestamp_seconds{exchange}`,
  * `alerts_total{exchange,rule,direction}`, `symbols_silent{exchange}`,
- * `emails_queued_total`, `emails_sent_total`, `email_retries_total`,
- * `emails_failed_total`, `email_outbox_depth`,
+ * `deliveries_total{channel,result}` (batches; result `delivered` or
+ * `quarantined`), `delivery_backlog{channel}`, `delivery_retries_total{channel}`,
+ * and for the `email` channel, as before: `emails_sent_total`,
+ * `email_retries_total`, `emails_failed_total`,
  * `tick_to_alert_latency_seconds` (histogram), `heartbeats_total{result}`,
  * `status_page_clients`.
  *
@@ -64,13 +66,18 @@ export function createOpsMetrics(registry: Registry): OpsMetrics {
     labelNames: ['exchange', 'rule', 'direction'], registers,
   });
   const silent = new Gauge({ name: name('symbols_silent'), help: 'Symbols without ticks on a live feed.', labelNames: ['exchange'], registers });
+  const deliveries = new Counter({
+    name: name('deliveries_total'), help: 'Batches a channel finished with, per channel and result (delivered, quarantined).',
+    labelNames: ['channel', 'result'], registers,
+  });
+  const backlog = new Gauge({ name: name('delivery_backlog'), help: 'Journaled alerts a channel has not delivered yet.', labelNames: ['channel'], registers });
+  const retries = new Counter({ name: name('delivery_retries_total'), help: 'Failed delivery attempts that will be retried, per channel.', labelNames: ['channel'], registers });
+  // The email metrics of earlier versions, fed by the email channel.
   const emails = {
-    queued: new Counter({ name: name('emails_queued_total'), help: 'Emails put in the outbox.', registers }),
-    sent: new Counter({ name: name('emails_sent_total'), help: 'Emails the SMTP server accepted.', registers }),
+    delivered: new Counter({ name: name('emails_sent_total'), help: 'Emails the SMTP server accepted.', registers }),
     retry: new Counter({ name: name('email_retries_total'), help: 'Failed email attempts that will be retried.', registers }),
-    failed: new Counter({ name: name('emails_failed_total'), help: 'Emails given up on.', registers }),
+    quarantined: new Counter({ name: name('emails_failed_total'), help: 'Emails given up on (quarantined).', registers }),
   };
-  const outbox = new Gauge({ name: name('email_outbox_depth'), help: 'Emails waiting in the outbox.', registers });
   const latency = new Histogram({
     name: name('tick_to_alert_latency_seconds'), help: 'Time from a tick\'s arrival to the alert it raised.',
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers,
@@ -120,9 +127,15 @@ export function createOpsMetrics(registry: Registry): OpsMetrics {
       else symbols.delete(silence.symbol);
       silent.set({ exchange: silence.exchange }, symbols.size);
     },
-    email(event) {
-      if (event.type !== 'left') emails[event.type].inc();
-      if (event.outboxDepth !== undefined) outbox.set(event.outboxDepth);
+    delivery(event) {
+      backlog.set({ channel: event.channel }, event.backlog);
+      if (event.type === 'started') {
+        // Shows every channel's series from the start, at 0.
+        for (const result of ['delivered', 'quarantined']) deliveries.inc({ channel: event.channel, result }, 0);
+        retries.inc({ channel: event.channel }, 0);
+      } else if (event.type === 'delivered' || event.type === 'quarantined') deliveries.inc({ channel: event.channel, result: event.type });
+      else if (event.type === 'retry') retries.inc({ channel: event.channel });
+      if (event.channel === 'email' && (event.type === 'delivered' || event.type === 'retry' || event.type === 'quarantined')) emails[event.type].inc();
     },
     latency: (ms) => latency.observe(ms / 1000),
     heartbeat: (result) => heartbeats.inc({ result: result.ok ? 'ok' : 'failed' }),

@@ -24,14 +24,24 @@ export interface SymbolView {
 }
 
 /**
- * What the email sink did, mapped by the supervisor:
- * `queued` an email entered the outbox, `sent` the SMTP server accepted it,
- * `retry` an attempt failed and will be retried, `failed` it was given up,
- * `left` it left the outbox. `outboxDepth`, when given, is the outbox size after the event.
+ * What a channel's delivery path did (the shape of the delivery layer's
+ * `DeliveryEvent`, restated because ops cannot import delivery):
+ * `started` (with the backlog from an earlier run), `delivered`, `retry`
+ * (`reason`, and `since` when the failing streak began), `quarantined` (refused
+ * for good, `reason`), `left` (stopped with `backlog` not delivered yet).
  */
-export interface EmailEvent {
-  readonly type: 'sent' | 'retry' | 'failed' | 'queued' | 'left';
-  readonly outboxDepth?: number;
+export interface ChannelEvent {
+  readonly type: 'started' | 'delivered' | 'retry' | 'quarantined' | 'left';
+  /** The channel's id: `email`, `webhook-1`, ... */
+  readonly channel: string;
+  /** Safe to show (no secret); on `started`. */
+  readonly label?: string;
+  /** Entries in the batch, for `delivered` and `quarantined`. */
+  readonly entries?: number;
+  /** Journaled entries the channel has not delivered yet, after this event. */
+  readonly backlog: number;
+  readonly reason?: string;
+  readonly since?: number;
 }
 
 /**
@@ -69,8 +79,8 @@ export interface OpsSources {
   readonly alerts$: Observable<Alert>;
   /** `silentSymbols` output. */
   readonly silences$?: Observable<SilenceView>;
-  /** The email sink's deliveries. */
-  readonly emailEvents$?: Observable<EmailEvent>;
+  /** Every channel's delivery events. */
+  readonly deliveries$?: Observable<ChannelEvent>;
   /** Tick received → alert emitted, ms, one per alert. */
   readonly latencyMs$?: Observable<number>;
   /** `heartbeatPings` output, when a heartbeat URL is configured. */

@@ -155,7 +155,10 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
     metrics.silence(silence);
     board.silence(silence);
   });
-  watch('emailEvents$', sources.emailEvents$, (event) => metrics.email(event));
+  watch('deliveries$', sources.deliveries$, (event) => {
+    metrics.delivery(event);
+    board.channelEvent(event);
+  });
   watch('latencyMs$', sources.latencyMs$, (ms) => metrics.latency(ms));
   watch('heartbeats$', sources.heartbeats$, (result) => metrics.heartbeat(result));
   // Ticks come by the hundred per second; browsers get the latest state per key, a few times a second.

@@ -1,6 +1,6 @@
 import type { Alert } from '../domain/alert.js';
 import type { FeedEvent, FeedState } from '../domain/feed-status.js';
-import type { OpsFeed, SilenceView, SymbolView } from './ops-sources.js';
+import type { ChannelEvent, OpsFeed, SilenceView, SymbolView } from './ops-sources.js';
 
 /** How many alerts the status page keeps. */
 export const STATUS_PAGE_ALERTS = 50;
@@ -27,6 +27,19 @@ export interface FeedView {
   readonly light: FeedLight;
 }
 
+/** One alert channel as the status page shows it (never a secret: the label is made safe by the channel). */
+export interface ChannelView {
+  readonly channel: string;
+  readonly label: string;
+  /** `ok` (nothing failing), `retrying` (since `since`, last `reason`), `failing` (the last batch was refused for good: `reason`). */
+  readonly state: 'ok' | 'retrying' | 'failing';
+  readonly since?: number;
+  readonly reason?: string;
+  /** Journaled alerts not delivered yet. */
+  readonly backlog: number;
+  readonly delivered: number;
+}
+
 /** One (exchange, symbol) row: the latest tick's view, if any, and its silence. */
 export interface SymbolRow extends Partial<SymbolView> {
   readonly exchange: string;
@@ -44,6 +57,8 @@ export interface StatusSnapshot {
   readonly symbols: readonly SymbolRow[];
   /** Newest first, at most {@link STATUS_PAGE_ALERTS}. */
   readonly alerts: readonly Alert[];
+  /** The alert channels, in start order. */
+  readonly channels: readonly ChannelView[];
 }
 
 /** What changed since the previous update; only non-empty parts are present. */
@@ -53,6 +68,8 @@ export interface StatusUpdate {
   readonly symbols?: readonly SymbolRow[];
   /** New alerts, oldest first. */
   readonly alerts?: readonly Alert[];
+  /** Every channel, when one changed. */
+  readonly channels?: readonly ChannelView[];
 }
 
 /** The status page's state, updated in place per event. */
@@ -61,6 +78,7 @@ export interface StatusBoard {
   feedEvent(event: FeedEvent): void;
   alert(alert: Alert): void;
   silence(silence: SilenceView): void;
+  channelEvent(event: ChannelEvent): void;
   /** Current state of every enabled feed (and any other exchange seen). */
   feeds(): readonly FeedView[];
   snapshot(): StatusSnapshot;
@@ -112,6 +130,8 @@ export function createStatusBoard(feeds: readonly OpsFeed[], now: () => number, 
   const changedFeeds = new Set<MutableFeed>();
   const changedRows = new Set<MutableRow>();
   const newAlerts: Alert[] = [];
+  const channels = new Map<string, ChannelView>();
+  let channelsChanged = false;
 
   const feedOf = (exchange: string): MutableFeed => {
     let feed = feedsByExchange.get(exchange);
@@ -186,6 +206,21 @@ export function createStatusBoard(feeds: readonly OpsFeed[], now: () => number, 
       changedRows.add(row);
       onChange();
     },
+    channelEvent(event) {
+      const before = channels.get(event.channel);
+      const base = { channel: event.channel, label: event.label ?? before?.label ?? event.channel, backlog: event.backlog, delivered: before?.delivered ?? 0 };
+      let view: ChannelView;
+      if (event.type === 'retry') {
+        view = { ...base, state: 'retrying', since: event.since ?? before?.since ?? now(), ...(event.reason ? { reason: event.reason } : {}) };
+      } else if (event.type === 'quarantined') {
+        view = { ...base, state: 'failing', since: now(), ...(event.reason ? { reason: event.reason } : {}) };
+      } else if (event.type === 'delivered') {
+        view = { ...base, state: 'ok', delivered: base.delivered + 1 };
+      } else view = before ? { ...before, backlog: event.backlog } : { ...base, state: 'ok' };
+      channels.set(event.channel, view);
+      channelsChanged = true;
+      onChange();
+    },
     feeds: () => [...feedsByExchange.values()].map(feedView),
     snapshot: () => ({
       now: now(),
@@ -193,15 +228,18 @@ export function createStatusBoard(feeds: readonly OpsFeed[], now: () => number, 
       feeds: [...feedsByExchange.values()].map(feedView),
       symbols: [...rows.values()].map(rowView),
       alerts: [...alerts],
+      channels: [...channels.values()],
     }),
     takeUpdate() {
-      if (changedFeeds.size === 0 && changedRows.size === 0 && newAlerts.length === 0) return undefined;
+      if (changedFeeds.size === 0 && changedRows.size === 0 && newAlerts.length === 0 && !channelsChanged) return undefined;
       const update: StatusUpdate = {
         now: now(),
         ...(changedFeeds.size > 0 ? { feeds: [...changedFeeds].map(feedView) } : {}),
         ...(changedRows.size > 0 ? { symbols: [...changedRows].map(rowView) } : {}),
         ...(newAlerts.length > 0 ? { alerts: [...newAlerts] } : {}),
+        ...(channelsChanged ? { channels: [...channels.values()] } : {}),
       };
+      channelsChanged = false;
       changedFeeds.clear();
       changedRows.clear();
       newAlerts.length = 0;

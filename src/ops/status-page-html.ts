@@ -97,6 +97,11 @@ export const STATUS_PAGE_HTML = `<!doctype html>
     </table>
   </section>
   <section>
+    <h2>Alert channels</h2>
+    <ul id="channels" class="channels"></ul>
+    <div id="no-channels" class="empty">No alert channel is configured: alerts go to the log and the journal.</div>
+  </section>
+  <section>
     <h2>Last alerts</h2>
     <ol id="alerts" class="alerts"></ol>
     <div id="no-alerts" class="empty">No alert since the service started.</div>

@@ -185,6 +185,25 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
     list.hidden = state.alerts.length === 0;
   }
 
+  // ---- alert channels: ok, retrying since T, failing: reason
+  function renderChannels() {
+    var list = $('channels');
+    list.textContent = '';
+    (state.channels || []).forEach(function (c) {
+      var li = el('li', 'channel');
+      li.dataset.channel = c.channel;
+      li.dataset.state = c.state;
+      li.appendChild(el('b', '', c.label));
+      var words = c.state === 'ok' ? ' ok' : c.state === 'retrying'
+        ? ' retrying since ' + fmtTime(c.since) + (c.reason ? ': ' + c.reason : '')
+        : ' failing: ' + (c.reason || 'refused');
+      if (c.backlog > 0) words += ' (' + c.backlog + ' waiting)';
+      li.appendChild(document.createTextNode(words));
+      list.appendChild(li);
+    });
+    $('no-channels').hidden = (state.channels || []).length > 0;
+  }
+
   // ---- ages, once a second, from the server's clock
   function refreshAges() {
     var now = serverNow();
@@ -218,6 +237,8 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
     state.rows = new Map();
     snapshot.symbols.forEach(function (r) { state.rows.set(rowKey(r), r); });
     state.alerts = snapshot.alerts.slice(0, MAX_ALERTS);
+    state.channels = snapshot.channels || [];
+    renderChannels();
     renderFeeds();
     renderAllRows();
     renderAlerts(0);
@@ -237,6 +258,10 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
         state.rows.set(key, r);
         renderRow(r, previous);
       });
+    }
+    if (update.channels) {
+      state.channels = update.channels;
+      renderChannels();
     }
     if (update.alerts) {
       state.alerts = update.alerts.slice().reverse().concat(state.alerts).slice(0, MAX_ALERTS);

@@ -1,55 +1,119 @@
 import { join } from 'node:path';
-import { ignoreElements, type MonoTypeOperatorFunction, type Observable, type OperatorFunction, pipe, tap } from 'rxjs';
-import { type DeliveryReport, emailSink, type EmailSinkOptions } from '../delivery/channels/email-sink.js';
-import { journalSink } from '../delivery/journal-sink.js';
+import { asyncScheduler, identity, ignoreElements, merge, type Observable, type SchedulerLike, share, tap } from 'rxjs';
+import type { Channel, JournaledEntry } from '../delivery/channel.js';
+import { channelsFromConfig } from '../delivery/channels-from-config.js';
+import { emailChannel } from '../delivery/channels/email-channel.js';
+import { type DeliverChannelOptions, type DeliveryEvent, deliverChannel } from '../delivery/deliver-channel.js';
+import { journalEntries } from '../delivery/journal-entries.js';
+import { type JournalWriter, openJournal } from '../delivery/journal-writer.js';
 import { alertHeadline } from '../domain/alert-text.js';
-import type { Alert } from '../domain/alert.js';
+import type { Alert, JournalEntry } from '../domain/alert.js';
 import type { Config } from '../domain/config-types.js';
 import type { Logger } from '../log.js';
+
+/** Tunables of the delivery path (tests shorten them). */
+export type DeliveryTuning = Partial<Pick<DeliverChannelOptions, 'retry' | 'flushTimeoutMs' | 'random' | 'maxBatchEntries'>>;
 
 /** Options of {@link alertDelivery}. */
 export interface AlertDeliveryOptions {
   readonly logger: Logger;
-  /** `false`: no email even when `alerts.email` is configured; an object overrides sink options. */
-  readonly email?: false | Partial<Omit<EmailSinkOptions, 'stateDir'>>;
+  readonly scheduler?: SchedulerLike;
+  readonly now?: () => number;
+  /** `false`: no channel (log and journal only); an array: these channels instead of the configured ones. */
+  readonly channels?: false | readonly Channel[];
+  readonly tuning?: DeliveryTuning;
 }
 
-/** The delivery part of a supervisor: what happens to an alert once it is raised. */
+/** Options of {@link AlertDelivery.start}. */
+export interface StartOptions {
+  /** Journal entries marked `test: true` and run no channel. */
+  readonly test?: boolean;
+  /** Receives every entry once it is journaled. */
+  readonly onJournaled?: (entry: JournaledEntry) => void;
+}
+
+/** One run of the delivery part: the journal and every channel's delivery path. */
+export interface DeliveryRun {
+  /** Every journaled entry, hot (entries are emitted once they are on disk). */
+  readonly journaled$: Observable<JournaledEntry>;
+  /** Every channel's delivery events, merged; completes when every channel flushed. Subscribing runs everything. */
+  readonly events$: Observable<DeliveryEvent>;
+  readonly journal: JournalWriter;
+}
+
+/** The delivery part of a supervisor: the journal, then the channels. */
 export interface AlertDelivery {
-  /** Logs every alert at INFO and appends it to the journal before passing it on. */
-  readonly journal: MonoTypeOperatorFunction<Alert>;
+  /** The configured channels (email first), or the ones given in the options. */
+  readonly channels: readonly Channel[];
+  /** The journal's path, `<state_dir>/alerts.jsonl`. */
+  readonly journalPath: string;
   /**
-   * Delivers journaled alerts through the configured channels; emits what they
-   * did and completes once they flushed. `undefined` when no channel is on.
+   * Opens the journal and wires `entries$` through it to every channel
+   * (nothing runs until `events$` is subscribed). With `test`, entries are
+   * journaled marked `test: true` and no channel runs (`events$` only journals).
    */
-  readonly deliver: OperatorFunction<Alert, DeliveryReport> | undefined;
+  start(entries$: Observable<JournalEntry>, options?: StartOptions): DeliveryRun;
 }
 
 /**
- * Builds the delivery part shared by `run()` and `replay()`: the journal first
- * (an alert is on disk before any channel sees it), then the channels.
+ * Builds the delivery part shared by `run()`, `replay()` and `--test-alert`:
+ * every entry is logged (alerts at INFO), appended to the journal, and only
+ * then handed to each channel's durable delivery path (`deliverChannel`), each
+ * channel on its own so that one failing never holds up another.
  *
  * @example
- * const { journal, deliver } = alertDelivery(config, { logger });
- * alerts$.pipe(journal, deliver ?? ignoreElements()).subscribe();
- * // Logs: (per alert) INFO supervisor.alerts: BTC/USDT +5.23% in 24h on binance (...)
+ * const delivery = alertDelivery(config, { logger });
+ * delivery.start(alerts$).events$.subscribe((event) => console.log(event.channel, event.type));
+ * // Logs: email started, webhook-1 started, email delivered, webhook-1 delivered
  */
 export function alertDelivery(config: Config, options: AlertDeliveryOptions): AlertDelivery {
-  const alertLog = options.logger.child('alerts');
-  const journal = pipe(
-    tap((alert: Alert) => alertLog.info(alertHeadline(alert) + alertDetails(alert), { alert })),
-    journalSink(join(config.state_dir, 'alerts.jsonl'), { logger: alertLog }),
-  );
-  const email = options.email === false ? undefined : config.alerts.email;
-  const deliver = email
-    ? emailSink(email, { stateDir: config.state_dir, logger: options.logger.child('email'), ...(options.email || {}) })
-    : undefined;
-  return { journal, deliver };
-}
+  const { logger } = options;
+  const alertLog = logger.child('alerts');
+  const journalPath = join(config.state_dir, 'alerts.jsonl');
+  const channels: readonly Channel[] =
+    options.channels === false
+      ? []
+      : (options.channels ?? [
+          ...(config.alerts.email ? [emailChannel(config.alerts.email)] : []),
+          ...channelsFromConfig(config.alerts, {
+            logger: logger.child('channels'),
+            ...(options.now ? { now: options.now } : {}),
+            ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+          }),
+        ]);
 
-/** Delivers with `deliver`, or just drains the alerts when no channel is on. */
-export const deliverOrDrain = (alerts: Observable<Alert>, deliver: AlertDelivery['deliver']): Observable<DeliveryReport> =>
-  deliver ? alerts.pipe(deliver) : alerts.pipe(ignoreElements());
+  const start = (entries$: Observable<JournalEntry>, startOptions: StartOptions = {}): DeliveryRun => {
+    const scheduler = options.scheduler ?? asyncScheduler;
+    const test = startOptions.test === true;
+    const journal = openJournal(config.state_dir, journalPath, { logger: alertLog });
+    const journaled$ = entries$.pipe(
+      tap((entry: JournalEntry) => {
+        if (entry.kind !== 'rearm') alertLog.info(alertHeadline(entry) + alertDetails(entry), { alert: entry });
+      }),
+      journalEntries(journal, { scheduler, logger: alertLog, test }),
+      startOptions.onJournaled ? tap(startOptions.onJournaled) : identity,
+      share(),
+    );
+    const events$ =
+      channels.length === 0 || test
+        ? journaled$.pipe(ignoreElements())
+        : merge(
+            ...channels.map((channel) =>
+              deliverChannel(channel, journaled$, {
+                stateDir: config.state_dir,
+                journalPath,
+                journal: () => journal,
+                logger: logger.child(`delivery.${channel.id}`),
+                scheduler,
+                ...(options.now ? { now: options.now } : {}),
+                ...options.tuning,
+              }),
+            ),
+          );
+    return { journaled$, events$: events$.pipe(tap({ finalize: () => journal.close() })), journal };
+  };
+  return { channels, journalPath, start };
+}
 
 function alertDetails(alert: Alert): string {
   if (alert.kind === 'feed') return alert.reason ? ` (${alert.reason})` : '';

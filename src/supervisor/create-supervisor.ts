@@ -3,7 +3,6 @@ import {
   filter,
   finalize,
   identity,
-  ignoreElements,
   lastValueFrom,
   map,
   share,
@@ -12,11 +11,15 @@ import {
   tap,
   VirtualTimeScheduler,
   EMPTY,
+  of,
 } from 'rxjs';
 import { symbolIssues } from '../connectors/symbol-issues.js';
 import type { ConfigIssue } from '../config/config-issue.js';
 import { summarizeConfig } from '../config/summarize-config.js';
-import type { Alert } from '../domain/alert.js';
+import type { Alert, PriceAlert } from '../domain/alert.js';
+import type { JournaledEntry } from '../delivery/channel.js';
+import { type SendNowResult, sendNow } from '../delivery/send-now.js';
+import { testAlertOf } from '../delivery/test-alert.js';
 import type { Config } from '../domain/config-types.js';
 import type { Tick } from '../domain/tick.js';
 import { errorMessage } from '../domain/error-message.js';
@@ -27,7 +30,7 @@ import type { SymbolView } from '../ops/ops-sources.js';
 import { recordTicks } from '../replay/record-ticks.js';
 import type { ReplayProgress } from '../replay/replay-progress.js';
 import { replayTicks } from '../replay/replay-ticks.js';
-import { alertDelivery, deliverOrDrain } from './alert-delivery.js';
+import { alertDelivery } from './alert-delivery.js';
 import { detectSupervisorAlerts } from './alert-detection.js';
 import { feedSources, statusesOf } from './feed-sources.js';
 import { opsSurface } from './ops-surface.js';
@@ -72,7 +75,13 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
   const scheduler = options.scheduler ?? asyncScheduler;
   const now = options.now ?? Date.now;
   const sources = feedSources(config, { logger, scheduler, ...(options.feed ? { feed: options.feed } : {}) });
-  const delivery = alertDelivery(config, { logger, ...(options.email !== undefined ? { email: options.email } : {}) });
+  const delivery = alertDelivery(config, {
+    logger,
+    scheduler,
+    now,
+    ...(options.channels !== undefined ? { channels: options.channels } : {}),
+    ...(options.delivery ? { tuning: options.delivery } : {}),
+  });
 
   const ticks$ = sources.ticks$;
   const state$ = ticks$.pipe(priceState());
@@ -89,29 +98,25 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     // The status page shows every tick's metrics: the rules then share them instead of running fused.
     const metrics = new Subject<TickMetrics>();
     const symbols$ = metrics.pipe(map(symbolView));
-    const alerts = detectSupervisorAlerts(config, ticks, statusesOf(feedEvents$), {
+    const raised = detectSupervisorAlerts(config, ticks, statusesOf(feedEvents$), {
       scheduler,
       ...(listen ? { onMetrics: (m: TickMetrics) => metrics.next(m) } : {}),
-    }).pipe(delivery.journal, finalize(() => metrics.complete()), share());
+    }).pipe(finalize(() => metrics.complete()));
+    const { journaled$, events$ } = delivery.start(raised);
+    const alerts = journaled$.pipe(
+      map((journaled) => journaled.entry),
+      filter((entry): entry is Alert => entry.kind !== 'rearm'),
+    );
     const latencyMs$ = alerts.pipe(
-      filter((alert): alert is Extract<Alert, { kind: 'price' }> => alert.kind === 'price' && alert.receivedAt !== undefined),
+      filter((alert): alert is PriceAlert => alert.kind === 'price' && alert.receivedAt !== undefined),
       map((alert) => now() - alert.receivedAt!),
     );
-
-    const deliveries = deliverOrDrain(alerts, delivery.deliver).pipe(share());
-    if (!delivery.deliver) logger.info('email is off: alerts go to the log and the journal only');
+    const deliveries = events$.pipe(share());
+    if (delivery.channels.length === 0) logger.info('no alert channel is configured: alerts go to the log and the journal only');
 
     const ops = opsSurface(
       config,
-      {
-        feeds: sources.feeds,
-        feedEvents$,
-        ticks$: ticks,
-        symbols$,
-        alerts$: alerts,
-        ...(delivery.deliver ? { deliveries$: deliveries } : {}),
-        latencyMs$,
-      },
+      { feeds: sources.feeds, feedEvents$, ticks$: ticks, symbols$, alerts$: alerts, deliveries$: deliveries, latencyMs$ },
       { logger, scheduler, now, ...(listen ? { listen } : {}), ...(options.heartbeatGet ? { heartbeatGet: options.heartbeatGet } : {}) },
     );
     // Subscribing connects the feeds; their sockets open asynchronously, so every consumer
@@ -145,25 +150,47 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
         replayOptions.onProgress?.(progress);
       },
     });
-    const alerts = detectSupervisorAlerts(config, ticks, EMPTY, { scheduler: virtual }).pipe(
+    const raised = detectSupervisorAlerts(config, ticks, EMPTY, { scheduler: virtual }).pipe(
       tap((alert) => (perRule[alert.rule] = (perRule[alert.rule] ?? 0) + 1)),
-      delivery.journal,
     );
+    // Journaled as not live (test: true): a later start must neither deliver nor restore them.
+    const journaled: JournaledEntry[] = [];
     const send = replayOptions.send === true;
-    if (send && !delivery.deliver) logger.warn('--send given but alerts.email is not configured: nothing is emailed');
-    const done = lastValueFrom(send ? deliverOrDrain(alerts, delivery.deliver) : alerts.pipe(ignoreElements()), {
-      defaultValue: undefined,
-    });
+    const run = delivery.start(raised, { test: true, onJournaled: (entry) => send && journaled.push(entry) });
+    if (send && delivery.channels.length === 0) logger.warn('--send given but no alert channel is configured: nothing is sent');
+    const done = lastValueFrom(run.events$, { defaultValue: undefined });
     virtual.flush();
     await done;
+    const sent = send && journaled.length > 0 ? await sendAndLog(journaled, run.journal.identity) : undefined;
     return {
       ticks: last?.ticks ?? 0,
       skipped: last?.skipped ?? 0,
       alerts: perRule,
       firstTs: last?.firstTs,
       lastTs: last?.lastTs,
+      ...(sent ? { sent } : {}),
     };
   }
 
-  return { ticks$, state$, alerts$, feedStatus$, run, replay };
+  /** Sends entries through every channel now and logs one line per channel. */
+  async function sendAndLog(entries: readonly JournaledEntry[], journal: string): Promise<SendNowResult[]> {
+    const results = await sendNow(delivery.channels, entries, { journal });
+    for (const result of results) {
+      if (result.delivered) logger.info(`${result.label}: delivered`);
+      else logger.error(`${result.label}: not delivered: ${result.reason}`);
+    }
+    return results;
+  }
+
+  async function testAlert(): Promise<SendNowResult[]> {
+    const alert = testAlertOf(now());
+    const journaled: JournaledEntry[] = [];
+    const run = delivery.start(of(alert), { test: true, onJournaled: (entry) => journaled.push(entry) });
+    await lastValueFrom(run.events$, { defaultValue: undefined });
+    // Not journaled (the disk refused; logged at ERROR): the test still tells whether the channels work.
+    const entries: JournaledEntry[] = journaled.length > 0 ? journaled : [{ offset: -1, entry: alert, test: true }];
+    return sendNow(delivery.channels, entries, { journal: run.journal.identity });
+  }
+
+  return { ticks$, state$, alerts$, feedStatus$, run, replay, testAlert };
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { silentSymbols } from '../operators/symbol-silence.js';
 import { allFeedsLive } from '../ops/all-feeds-live.js';
 import { heartbeatPings, type HeartbeatOptions } from '../ops/heartbeat-pings.js';
-import type { EmailEvent, SymbolView } from '../ops/ops-sources.js';
+import type { ChannelEvent, SymbolView } from '../ops/ops-sources.js';
 import { type OpsServer, startOpsServer } from '../ops/start-ops-server.js';
 import type { EnabledFeed } from './feed-sources.js';
 
@@ -20,7 +20,7 @@ export interface OpsInputs {
   readonly symbols$: Observable<SymbolView>;
   /** Journaled alerts. */
   readonly alerts$: Observable<Alert>;
-  readonly deliveries$?: Observable<EmailEvent>;
+  readonly deliveries$?: Observable<ChannelEvent>;
   readonly latencyMs$: Observable<number>;
 }
 
@@ -82,7 +82,7 @@ export function opsSurface(config: Config, inputs: OpsInputs, options: OpsSurfac
         symbols$: inputs.symbols$,
         alerts$: inputs.alerts$,
         silences$: silences,
-        emailEvents$: inputs.deliveries$,
+        ...(inputs.deliveries$ ? { deliveries$: inputs.deliveries$ } : {}),
         latencyMs$: inputs.latencyMs$,
       },
       { logger: logger.child('http'), now: options.now },

@@ -7,20 +7,24 @@ import type { Logger } from '../log.js';
 import type { PriceState } from '../operators/price-state.js';
 import type { HeartbeatOptions } from '../ops/heartbeat-pings.js';
 import type { ReplayProgress } from '../replay/replay-progress.js';
-import type { EmailSinkOptions } from '../delivery/channels/email-sink.js';
+import type { Channel } from '../delivery/channel.js';
+import type { SendNowResult } from '../delivery/send-now.js';
+import type { DeliveryTuning } from './alert-delivery.js';
 
 /** What {@link createSupervisor} needs from the outside world; everything has a default. */
 export interface SupervisorOptions {
   /** Where the service logs. Default: nothing is logged (library use). */
   readonly logger?: Logger;
-  /** Timers of the feeds, feed-down alerts and email. Default `asyncScheduler`. */
+  /** Timers of the feeds, feed-down alerts and delivery. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   /** Wall clock for latency and the status page. Default `Date.now`. */
   readonly now?: () => number;
   /** Socket-level overrides for the feeds (tests: `createSocket`, `random`, `limits`). */
   readonly feed?: Pick<FeedOptions, 'createSocket' | 'random' | 'limits' | 'openSocket'>;
-  /** `false` sends no email even when `alerts.email` is configured; an object overrides sink options. */
-  readonly email?: false | Partial<Omit<EmailSinkOptions, 'stateDir'>>;
+  /** `false`: no channel even when some are configured (log and journal only); an array: these channels instead of the configured ones. */
+  readonly channels?: false | readonly Channel[];
+  /** Shorter retries and flush time of the delivery path (tests). */
+  readonly delivery?: DeliveryTuning;
   /** Append every tick to this tick file (`--record`). */
   readonly record?: string;
   /** `host:port` for the HTTP surface; overrides `http.listen` (`--http`). */
@@ -36,7 +40,7 @@ export interface SupervisorHandle {
   /** The HTTP surface's base URL, once `ready` resolved, when one is configured. */
   readonly httpUrl: () => string | undefined;
   /**
-   * Stops the feeds, lets the journal and the email sink flush (at most about
+   * Stops the feeds, lets the journal and the channels flush (at most about
    * 4 s), closes the HTTP surface. Resolves when everything is closed.
    */
   stop(): Promise<void>;
@@ -44,7 +48,7 @@ export interface SupervisorHandle {
 
 /** Options of {@link Supervisor.replay}. */
 export interface ReplayRunOptions {
-  /** Also send email (through the configured SMTP server, in real time). Default false. */
+  /** Also send the alerts through every configured channel, now (not through the durable path). Default false. */
   readonly send?: boolean;
   /** Receives replay progress (lines, ticks, simulated time), e.g. for a progress bar. */
   readonly onProgress?: (progress: ReplayProgress) => void;
@@ -60,6 +64,8 @@ export interface ReplaySummary {
   /** First and last tick time (ms), when there were ticks. */
   readonly firstTs: number | undefined;
   readonly lastTs: number | undefined;
+  /** With `send`: what each channel did. */
+  readonly sent?: readonly SendNowResult[];
 }
 
 /**
@@ -76,13 +82,20 @@ export interface Supervisor {
   readonly alerts$: Observable<Alert>;
   /** Every feed's status on every change (`connecting`, `live`, `stale`, `backoff`, `stopped`); runs the feeds. */
   readonly feedStatus$: Observable<FeedStatus>;
-  /** Wires sources to sinks as `npm start` does: log, journal, email, HTTP, heartbeat. */
+  /** Wires sources to delivery as `npm start` does: log, journal, channels, HTTP, heartbeat. */
   run(): SupervisorHandle;
   /**
-   * Runs the same pipeline (rules, dedupe, log, journal; email only with `send`)
+   * Runs the same pipeline (rules, dedupe, log, journal; channels only with `send`)
    * over a recorded tick file in virtual time: a day of ticks takes seconds.
-   * Resolves when the file is done and, with `send`, the emails are delivered or
-   * left in the outbox.
+   * Resolves when the file is done and, with `send`, every channel was tried.
+   * A replay's alerts are journaled marked `test: true`: a later start neither
+   * delivers them nor restores dedupe state from them.
    */
   replay(source: string | Iterable<Tick>, options?: ReplayRunOptions): Promise<ReplaySummary>;
+  /**
+   * `--test-alert`: journals one clearly marked test alert (`test: true`, never
+   * a dedupe input) and sends it through every configured channel now.
+   * Resolves with one result per channel.
+   */
+  testAlert(): Promise<SendNowResult[]>;
 }

@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import type { Alert } from '../../src/domain/alert.js';
 import type { FeedEvent } from '../../src/domain/feed-status.js';
 import type { HeartbeatResult } from '../../src/ops/heartbeat-pings.js';
-import type { EmailEvent, SilenceView, SymbolView } from '../../src/ops/ops-sources.js';
+import type { ChannelEvent, SilenceView, SymbolView } from '../../src/ops/ops-sources.js';
 
 /** Subjects standing in for the supervisor's hot streams: binance (BTC/USDT, ETH/USDT) and kraken (BTC/USD). */
 export function makeSources() {
@@ -15,7 +15,7 @@ export function makeSources() {
     symbols$: new Subject<SymbolView>(),
     alerts$: new Subject<Alert>(),
     silences$: new Subject<SilenceView>(),
-    emailEvents$: new Subject<EmailEvent>(),
+    deliveries$: new Subject<ChannelEvent>(),
     latencyMs$: new Subject<number>(),
     heartbeats$: new Subject<HeartbeatResult>(),
   };

@@ -74,4 +74,23 @@ describe('createStatusBoard', () => {
     board.silence({ type: 'resumed', exchange: 'binance', symbol: 'ETH/USDT', silentSinceTs: 5, ts: 20 });
     expect(board.snapshot().symbols[1]).to.deep.equal({ exchange: 'binance', symbol: 'ETH/USDT' });
   });
+
+  it('shows each channel as ok, retrying since the first failure, or failing with its reason, and sends the change', () => {
+    let clock = 100;
+    const board = createStatusBoard(feeds, () => clock, () => undefined);
+    board.takeUpdate();
+    board.channelEvent({ type: 'started', channel: 'email', label: 'email (smtp.example.com)', backlog: 0 });
+    board.channelEvent({ type: 'started', channel: 'webhook-1', label: 'webhook 1 (hooks.slack.com)', backlog: 0 });
+    board.channelEvent({ type: 'retry', channel: 'email', reason: 'connect ECONNREFUSED', since: 50, backlog: 3 });
+    board.channelEvent({ type: 'retry', channel: 'email', reason: 'timeout', since: 50, backlog: 3 });
+    clock = 200;
+    board.channelEvent({ type: 'quarantined', channel: 'webhook-1', entries: 1, reason: 'HTTP 404', backlog: 0 });
+    expect(board.snapshot().channels).to.deep.equal([
+      { channel: 'email', label: 'email (smtp.example.com)', backlog: 3, delivered: 0, state: 'retrying', since: 50, reason: 'timeout' },
+      { channel: 'webhook-1', label: 'webhook 1 (hooks.slack.com)', backlog: 0, delivered: 0, state: 'failing', since: 200, reason: 'HTTP 404' },
+    ]);
+    expect(board.takeUpdate()?.channels).to.have.length(2);
+    board.channelEvent({ type: 'delivered', channel: 'email', entries: 3, backlog: 0 });
+    expect(board.snapshot().channels[0]).to.deep.equal({ channel: 'email', label: 'email (smtp.example.com)', backlog: 0, delivered: 1, state: 'ok' });
+  });
 });

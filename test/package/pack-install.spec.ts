@@ -107,7 +107,7 @@ describe('the published package (npm pack, install, import)', function () {
 
   it('exposes the typed API to TypeScript users', () => {
     const types = readFileSync(join(app, 'node_modules', 'crypto-supervisor', 'dist', 'index.d.ts'), 'utf8');
-    for (const name of ['createSupervisor', 'detectAlerts', 'replayTicks', 'marketTicks', 'emailSink', 'journalSink', 'loadConfig', 'decodeConfig', 'priceState']) {
+    for (const name of ['createSupervisor', 'detectAlerts', 'replayTicks', 'marketTicks', 'emailChannel', 'deliverChannel', 'openJournal', 'loadConfig', 'decodeConfig', 'priceState']) {
       expect(types).to.include(name);
     }
   });

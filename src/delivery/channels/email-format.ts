@@ -1,4 +1,5 @@
 import type { Alert, FeedAlert, PriceAlert } from '../../domain/alert.js';
+import { TEST_MARK } from './alert-lines.js';
 import { alertHeadline, durationLabel, signedPercent, windowLabel } from '../../domain/alert-text.js';
 
 /** The readable parts of an alert email. */
@@ -108,8 +109,21 @@ function html(alerts: readonly Alert[]): string {
  * @example
  * formatEmail([{ kind: 'price', symbol: 'BTC/USDT', exchange: 'binance', change: 0.0523, windowMs: 86_400_000, level: 1, … }]).subject;
  * // Logs: BTC/USDT +5.23% in 24h on binance
- * @see emailSink, which sends it.
+ * @see emailChannel, which sends it.
  */
-export function formatEmail(alerts: readonly Alert[]): EmailContent {
-  return { subject: subject(alerts), text: text(alerts), html: html(alerts) };
+export function formatEmail(alerts: readonly Alert[], options: EmailFormatOptions = {}): EmailContent {
+  if (!options.test) return { subject: subject(alerts), text: text(alerts), html: html(alerts) };
+  return {
+    subject: `${TEST_MARK} ${subject(alerts)}`,
+    text: `${TEST_NOTE}\n\n${text(alerts)}`,
+    html: html(alerts).replace('<html><body style="font-family: sans-serif">', `<html><body style="font-family: sans-serif">\n<p><strong>${escapeHtml(TEST_NOTE)}</strong></p>`),
+  };
 }
+
+/** Options of {@link formatEmail}. */
+export interface EmailFormatOptions {
+  /** A `--test-alert`: `[TEST]` first in the subject and a sentence saying so first in the body. */
+  readonly test?: boolean;
+}
+
+const TEST_NOTE = 'This is a test alert (crypto-supervisor --test-alert): nothing moved.';

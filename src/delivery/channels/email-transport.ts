@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { defer, finalize, from, map, type Observable } from 'rxjs';
 import type { EmailConfig } from '../../domain/config-types.js';
 
@@ -40,13 +41,36 @@ export interface SmtpTimeouts {
 /** Loopback hosts get plain SMTP: the bytes never leave the machine, and test servers have no certificate. */
 const isLoopback = (host: string) => /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);
 
+/** nodemailer's SMTP options for `alerts.email` (see {@link smtpTransport} for what they mean). */
+export function smtpOptions(config: EmailConfig, timeouts: SmtpTimeouts = {}): SMTPTransport.Options {
+  const loopback = isLoopback(config.smtp_host);
+  return {
+    host: config.smtp_host,
+    port: config.smtp_port,
+    secure: config.secure,
+    ...(!config.secure && loopback ? { ignoreTLS: true } : {}),
+    // A password must not cross the network in clear: a login to a remote host requires TLS unless the user opted out.
+    ...(!config.secure && !loopback && (config.smtp_port === 587 || (config.username && !config.allow_insecure_auth))
+      ? { requireTLS: true }
+      : {}),
+    ...(config.username ? { auth: { user: config.username, pass: config.password ?? '' } } : {}),
+    connectionTimeout: timeouts.connectionMs ?? 10_000,
+    greetingTimeout: timeouts.greetingMs ?? 10_000,
+    socketTimeout: timeouts.socketMs ?? 30_000,
+    // Bounds how long a closed connection may keep the process alive on shutdown.
+    socketCloseTimeout: 500,
+  };
+}
+
 /**
  * The SMTP transport built from `alerts.email`, over nodemailer (one
  * connection per message, no pool):
  *
  * 1. `secure: true` (the default for port 465): implicit TLS from the first byte.
- * 2. Otherwise port 587 requires STARTTLS; other ports upgrade when the server
- *    offers it; a loopback host (`127.0.0.1`, `localhost`, `::1`) stays plain.
+ * 2. Otherwise port 587 requires STARTTLS, and so does a login (a `username`)
+ *    to a host that is not loopback unless `allow_insecure_auth: true`; other
+ *    ports upgrade when the server offers it; a loopback host (`127.0.0.1`,
+ *    `localhost`, `::1`) stays plain.
  * 3. AUTH only when a username is configured (the password was resolved by the
  *    config loader from `${ENV}` or `password_file`).
  * 4. Every message carries `Auto-Submitted: auto-generated` so vacation
@@ -56,23 +80,10 @@ const isLoopback = (host: string) => /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])
  * const transport = smtpTransport(config.alerts.email);
  * transport.send(message).subscribe({ next: (reply) => console.log(reply), complete: () => transport.close() });
  * // Logs: 250 OK: queued
- * @see emailSink, which adds the outbox and retries on top.
+ * @see emailChannel, which the durable delivery path (deliverChannel) retries and quarantines.
  */
 export function smtpTransport(config: EmailConfig, timeouts: SmtpTimeouts = {}): EmailTransport {
-  const loopback = isLoopback(config.smtp_host);
-  const mailer = nodemailer.createTransport({
-    host: config.smtp_host,
-    port: config.smtp_port,
-    secure: config.secure,
-    ...(!config.secure && loopback ? { ignoreTLS: true } : {}),
-    ...(!config.secure && !loopback && config.smtp_port === 587 ? { requireTLS: true } : {}),
-    ...(config.username ? { auth: { user: config.username, pass: config.password ?? '' } } : {}),
-    connectionTimeout: timeouts.connectionMs ?? 10_000,
-    greetingTimeout: timeouts.greetingMs ?? 10_000,
-    socketTimeout: timeouts.socketMs ?? 30_000,
-    // Bounds how long a closed connection may keep the process alive on shutdown.
-    socketCloseTimeout: 500,
-  });
+  const mailer = nodemailer.createTransport(smtpOptions(config, timeouts));
   return {
     send: (message) =>
       defer(() => {

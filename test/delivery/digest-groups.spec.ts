@@ -1,8 +1,8 @@
 import { TestScheduler } from 'rxjs/testing';
-import { emailDigest } from '../../../src/delivery/channels/email-digest.js';
-import { createTestScheduler } from '../../helpers/test-scheduler.js';
+import { digestGroups } from '../../src/delivery/digest-groups.js';
+import { createTestScheduler } from '../helpers/test-scheduler.js';
 
-describe('emailDigest', () => {
+describe('digestGroups', () => {
   let testScheduler: TestScheduler;
   beforeEach(() => {
     testScheduler = createTestScheduler();
@@ -16,7 +16,7 @@ describe('emailDigest', () => {
       const items = hot('  a 20ms b 30ms c 200ms d      ');
       const subs = '       ^                            ';
       const expected = '   100ms A 252ms B              ';
-      expectObservable(items.pipe(emailDigest(WAIT, testScheduler))).toBe(expected, groups);
+      expectObservable(items.pipe(digestGroups(WAIT, testScheduler))).toBe(expected, groups);
       expectSubscriptions(items.subscriptions).toBe(subs);
     });
   });
@@ -25,7 +25,7 @@ describe('emailDigest', () => {
     testScheduler.run(({ hot, expectObservable }) => {
       const items = hot('  a 100ms e 50ms f        ');
       const expected = '   100ms C 100ms E         ';
-      expectObservable(items.pipe(emailDigest(WAIT, testScheduler))).toBe(expected, groups);
+      expectObservable(items.pipe(digestGroups(WAIT, testScheduler))).toBe(expected, groups);
     });
   });
 
@@ -34,7 +34,7 @@ describe('emailDigest', () => {
       const items = hot('  a b c 10ms |     ');
       const subs = '       ^------------!     ';
       const expected = '   -------------(A|)  ';
-      expectObservable(items.pipe(emailDigest(WAIT, testScheduler))).toBe(expected, groups);
+      expectObservable(items.pipe(digestGroups(WAIT, testScheduler))).toBe(expected, groups);
       expectSubscriptions(items.subscriptions).toBe(subs);
     });
   });
@@ -43,7 +43,7 @@ describe('emailDigest', () => {
     testScheduler.run(({ hot, expectObservable }) => {
       const items = hot('  a 200ms |   ');
       const expected = '   100ms C 100ms |';
-      expectObservable(items.pipe(emailDigest(WAIT, testScheduler))).toBe(expected, groups);
+      expectObservable(items.pipe(digestGroups(WAIT, testScheduler))).toBe(expected, groups);
     });
   });
 
@@ -51,7 +51,7 @@ describe('emailDigest', () => {
     testScheduler.run(({ hot, expectObservable }) => {
       const items = hot('  a 10ms #  ');
       const expected = '   - 10ms #  ';
-      expectObservable(items.pipe(emailDigest(WAIT, testScheduler))).toBe(expected, groups);
+      expectObservable(items.pipe(digestGroups(WAIT, testScheduler))).toBe(expected, groups);
     });
   });
 
@@ -60,7 +60,7 @@ describe('emailDigest', () => {
       const items = hot('  a 20ms b 200ms   ');
       const unsub = '      50ms !             ';
       const expected = '   ------             ';
-      expectObservable(items.pipe(emailDigest(WAIT, testScheduler)), unsub).toBe(expected, groups);
+      expectObservable(items.pipe(digestGroups(WAIT, testScheduler)), unsub).toBe(expected, groups);
       expectSubscriptions(items.subscriptions).toBe('^ 49ms !');
     });
   });

@@ -9,15 +9,15 @@ import { asyncScheduler, buffer, connect, exhaustMap, filter, timer, type Operat
  *    a shutdown does not wait for the timer.
  * 3. Errors pass through; the open group is dropped with them.
  *
- * @param groupWaitMs The digest window (`alerts.email.group_wait_ms`), ms.
+ * @param groupWaitMs The digest window (a channel's `group_wait_ms`), ms.
  * @param scheduler Runs the group timer; the default `asyncScheduler` uses real time.
  * @example
- * // group_wait_ms 5000: a crash of 30 symbols within 2 s becomes one email.
- * alerts$.pipe(emailDigest(5000)).subscribe((group) => console.log(group.length));
+ * // group_wait_ms 5000: a crash of 30 symbols within 2 s becomes one message.
+ * alerts$.pipe(digestGroups(5000)).subscribe((group) => console.log(group.length));
  * // Logs: 30
- * @see emailSink, which sends each group as one email.
+ * @see deliverChannel, which sends each group as one batch.
  */
-export function emailDigest<T>(groupWaitMs: number, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<T, T[]> {
+export function digestGroups<T>(groupWaitMs: number, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<T, T[]> {
   return connect((items$) =>
     items$.pipe(
       buffer(items$.pipe(exhaustMap(() => timer(groupWaitMs, scheduler)))),

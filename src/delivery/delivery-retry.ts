@@ -1,5 +1,5 @@
-/** The backoff between delivery attempts of one email batch. */
-export interface EmailRetryConfig {
+/** The backoff between delivery attempts of one batch of any channel. */
+export interface DeliveryRetryConfig {
   /** Ceiling of the first delay, ms; the first retry waits between half of it and all of it. Default 2000. */
   readonly baseMs: number;
   /** Largest ceiling, ms: the delay stops doubling here. Default 300000 (5 min). */
@@ -7,7 +7,7 @@ export interface EmailRetryConfig {
 }
 
 /** First retry within 2 s, then doubling up to 5 min. */
-export const DEFAULT_EMAIL_RETRY: EmailRetryConfig = { baseMs: 2000, maxMs: 300_000 };
+export const DEFAULT_DELIVERY_RETRY: DeliveryRetryConfig = { baseMs: 2000, maxMs: 300_000 };
 
 /**
  * How long to wait after failed attempt number `attempt` (1-based) before the
@@ -20,11 +20,11 @@ export const DEFAULT_EMAIL_RETRY: EmailRetryConfig = { baseMs: 2000, maxMs: 300_
  * 2. Always at least half the ceiling and below the ceiling; never above `maxMs`.
  *
  * @example
- * [1, 2, 3, 50].map((attempt) => emailRetryDelay(attempt, DEFAULT_EMAIL_RETRY, () => 0));
+ * [1, 2, 3, 50].map((attempt) => deliveryRetryDelay(attempt, DEFAULT_DELIVERY_RETRY, () => 0));
  * // Logs: [ 1000, 2000, 4000, 150000 ]
- * @see emailSink, which waits this long on its scheduler.
+ * @see deliverChannel, which waits this long (or longer, when the receiver asks) on its scheduler.
  */
-export function emailRetryDelay(attempt: number, config: EmailRetryConfig, random: () => number): number {
+export function deliveryRetryDelay(attempt: number, config: DeliveryRetryConfig, random: () => number): number {
   const ceiling = Math.min(config.maxMs, config.baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (ceiling / 2) * Math.min(Math.max(random(), 0), 1));
 }
