@@ -10,9 +10,9 @@ module.exports = {
     },
     {
       name: 'layers-import-only-domain-and-log',
-      comment: 'config, connectors, operators, replay, delivery, ops, lib see only domain, log and their own folder (delivery/channels is part of delivery)',
+      comment: 'config, connectors, operators, replay, delivery, ops, lib, demo see only domain, log and their own folder (delivery/channels is part of delivery)',
       severity: 'error',
-      from: { path: '^src/(config|connectors|operators|replay|delivery|ops|lib)/' },
+      from: { path: '^src/(config|connectors|operators|replay|delivery|ops|lib|demo)/' },
       to: {
         path: '^src/',
         pathNot: ['^src/domain/', '^src/log\\.ts$', '^src/$1/'],

@@ -9,6 +9,8 @@ export interface CliArgs {
   /** True when `--config` was not given and `config` is {@link DEFAULT_CONFIG}. */
   readonly configIsDefault: boolean;
   readonly version: boolean;
+  /** `--fake-exchange [--port N]`: serve the simulated Binance on this port instead of running the service. */
+  readonly fakeExchangePort?: number;
   readonly help: boolean;
   readonly check: boolean;
   readonly logLevel?: LogLevel;
@@ -43,6 +45,9 @@ Options:
   --test-alert        send one test alert through every configured channel now,
                       print one line per channel; exit 0 only when all delivered
   --http ADDR         serve /livez, /readyz, /metrics and the status page on ADDR (host:port)
+  --fake-exchange     serve a simulated Binance (a scripted, volatile market) on
+                      ws://127.0.0.1:PORT for a config's url:, until Ctrl-C
+  --port PORT         with --fake-exchange (default 8765)
   -V, --version       print the version
   -h, --help          print this help
 
@@ -67,6 +72,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       options: {
         config: { type: 'string' },
         version: { type: 'boolean', short: 'V', default: false },
+        'fake-exchange': { type: 'boolean', default: false },
+        port: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         check: { type: 'boolean', default: false },
         'log-level': { type: 'string' },
@@ -95,12 +102,16 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     logFormat = parseLogFormat(formatText);
     if (!logFormat) throw new UsageError(`unknown log format "${formatText}" (use text or json)`);
   }
+  if (values.port !== undefined && !values['fake-exchange']) throw new UsageError('--port only makes sense with --fake-exchange');
+  const port = values.port === undefined ? 8765 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected a port number 0-65535, got "${values.port}"`);
   if (values.send && !values.replay) throw new UsageError('--send only makes sense with --replay');
   if (values.record && values.replay) throw new UsageError('--record and --replay cannot be combined');
   return {
     config: values.config ?? DEFAULT_CONFIG,
     configIsDefault: values.config === undefined,
     version: values.version ?? false,
+    ...(values['fake-exchange'] ? { fakeExchangePort: port } : {}),
     help: values.help ?? false,
     check: values.check ?? false,
     send: values.send ?? false,

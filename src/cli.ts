@@ -7,6 +7,7 @@ import { defaultConfigCandidates, parseCliArgs, USAGE, UsageError, type CliArgs 
 import { ConfigError, type ConfigIssue, formatIssue } from './config/config-issue.js';
 import { loadConfig } from './config/load-config.js';
 import { summarizeConfig } from './config/summarize-config.js';
+import { startSimulatedBinance } from './demo/simulated-binance.js';
 import { createLogger } from './log.js';
 import { parseListenAddress } from './ops/parse-listen-address.js';
 import { progressLine, type ProgressLine } from './replay/progress-line.js';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     process.stdout.write(`crypto-supervisor ${version}\n`);
     return;
   }
+  if (args.fakeExchangePort !== undefined) return fakeExchange(args.fakeExchangePort, args);
   let packagedConfig = false;
   if (args.configIsDefault) {
     const [inCwd, ...others] = defaultConfigCandidates(process.cwd(), PACKAGE_ROOT);
@@ -182,6 +184,19 @@ async function replay(file: string, args: CliArgs, supervisor: Supervisor, bar: 
     })
     .catch((error: unknown) => fail(errorMessage(error), 2));
   process.stdout.write(`${formatReplaySummary(summary, Date.now() - started)}\n`);
+}
+
+/** `--fake-exchange`: the simulated Binance on loopback until SIGINT/SIGTERM, for a config's `url:`. */
+async function fakeExchange(port: number, args: CliArgs): Promise<void> {
+  const logger = createLogger('fake-exchange', { level: args.logLevel ?? 'INFO', ...(args.logFormat ? { format: args.logFormat } : {}) });
+  const market = await startSimulatedBinance({ port, logger }).catch((error: unknown) => fail(`--fake-exchange: cannot listen on 127.0.0.1:${port}: ${errorMessage(error)}`, 1));
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info(`received ${signal}, stopping`);
+    market.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  logger.info(`simulated Binance on ${market.url}: put "url: ${market.url}" under exchanges.binance; Ctrl-C stops it`);
 }
 
 main().catch((error: unknown) => {
