@@ -75,6 +75,14 @@ export { readJournal, type JournalRead } from './delivery/read-journal.js';
 export { journalEntries, type JournalEntriesOptions } from './delivery/journal-entries.js';
 export { deliverChannel, type DeliverChannelOptions, type DeliveryEvent } from './delivery/deliver-channel.js';
 export { emailChannel, type EmailChannelOptions } from './delivery/channels/email-channel.js';
+export { channelsFromConfig, type ChannelsFromConfigOptions } from './delivery/channels-from-config.js';
+export { webhookChannel, type WebhookChannelOptions } from './delivery/channels/webhook-channel.js';
+export type { JsonWebhookBody } from './delivery/channels/json-format.js';
+export { telegramChannels, type TelegramChannelOptions } from './delivery/channels/telegram-channels.js';
+export { alertmanagerChannel, type AlertmanagerChannelOptions } from './delivery/channels/alertmanager-channel.js';
+export type { AlertmanagerAlert } from './delivery/channels/alertmanager-alert.js';
+export { classifyHttpFailure } from './delivery/channels/classify-http-failure.js';
+export { HttpPostError, type HttpPostErrorCode } from './delivery/channels/http-post-error.js';
 export { lockStateDir, StateDirLockedError, type StateDirLock } from './delivery/state-dir.js';
 export { recordTicks, type RecordTicksOptions } from './replay/record-ticks.js';
 
