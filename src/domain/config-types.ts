@@ -97,7 +97,7 @@ export interface AlertmanagerConfig {
   readonly urls: readonly string[];
   /** Firing alerts are re-sent this often, as Prometheus does (default 60000). */
   readonly resend_every_ms: number;
-  /** Labels added to every alert (e.g. `{ replica: a }`), as Prometheus' `external_labels`; default none. */
+  /** Labels added to every alert (e.g. `{ env: prod }`), as Prometheus' `external_labels`, the same on every replica; default none. */
   readonly external_labels?: Readonly<Record<string, string>>;
 }
 

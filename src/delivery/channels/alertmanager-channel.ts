@@ -92,7 +92,9 @@ function matchesMove(labels: Readonly<Record<string, string>>, move: Readonly<Re
  *    `test="true"` and `[TEST]` in its annotations, is never re-sent, and
  *    expires by itself.
  * 6. Labels carry no receive time, host or replica: `external_labels` (for
- *    example `{ replica: a }`) are added to every alert; ours win on a clash.
+ *    example `{ env: prod }`) are added to every alert; ours win on a clash.
+ *    Replicas of a pair must send the same external labels: a label that
+ *    differs per replica makes their posts two alerts to Alertmanager.
  *
  * Known limit: the firing set lives in memory. After a restart the supervisor
  * re-sends nothing that fired before it (dedupe does not raise it again), so
