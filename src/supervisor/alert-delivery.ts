@@ -89,6 +89,7 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
     const journaled$ = entries$.pipe(
       tap((entry: JournalEntry) => {
         if (entry.kind !== 'rearm') alertLog.info(alertHeadline(entry) + alertDetails(entry), { alert: entry });
+        else alertLog.debug(`${entry.symbol} ${entry.rule} ${entry.direction} on ${entry.exchange} re-armed (it had reached level ${entry.level})`);
       }),
       journalEntries(journal, { scheduler, logger: alertLog, test }),
       startOptions.onJournaled ? tap(startOptions.onJournaled) : identity,

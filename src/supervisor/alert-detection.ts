@@ -1,51 +1,57 @@
 import { merge, type Observable, type SchedulerLike, tap } from 'rxjs';
-import type { Alert } from '../domain/alert.js';
+import type { JournalEntry } from '../domain/alert.js';
 import type { Config } from '../domain/config-types.js';
+import type { DedupeLevel } from '../domain/dedupe-level.js';
 import type { FeedStatus } from '../domain/feed-status.js';
 import type { Tick } from '../domain/tick.js';
-import { dedupeAlerts } from '../operators/dedupe-alerts.js';
-import { detectAlerts } from '../operators/detect-alerts.js';
+import { dedupeMoves } from '../operators/dedupe-moves.js';
+import { detectMoves } from '../operators/detect-moves.js';
 import { feedDownAlerts } from '../operators/feed-down-alerts.js';
 import { priceRules } from '../operators/price-rules.js';
 import { type TickMetrics, tickMetrics } from '../operators/tick-metrics.js';
 
-/** Options of {@link detectSupervisorAlerts}. */
+/** Options of {@link detectSupervisorMoves}. */
 export interface AlertDetectionOptions {
   /** Timers of the feed-down alerts. */
   readonly scheduler: SchedulerLike;
   /**
    * Receives every tick's metrics (the status page shows them). When given, the
    * rules run on these shared metrics (`tickMetrics`, `priceRules`,
-   * `dedupeAlerts`); without it, the fused `detectAlerts` does one pass per tick.
+   * `dedupeMoves`); without it, the fused `detectMoves` does one pass per tick.
    */
   readonly onMetrics?: (metrics: TickMetrics) => void;
+  /** Dedupe levels to resume from (see `restoredDedupeLevels`). Default: every key armed. */
+  readonly restored?: readonly DedupeLevel[];
 }
 
 /**
  * The supervisor's alert pipeline, the one place it is built (for `alerts$`,
  * `run()` and `replay()`): price rules and dedupe on the ticks, feed-down and
- * recovered alerts on the feed statuses, merged.
+ * recovered alerts on the feed statuses, merged. Its output is what the
+ * journal records: alerts, and the re-arms that let a restart resume the dedupe.
  *
  * 1. Emits each deduplicated price alert synchronously on the tick that raised
- *    it (carrying that tick's `receivedAt`), and each feed alert when its timer fires.
+ *    it (carrying that tick's `receivedAt`), each re-arm (`kind: 'rearm'`) on the
+ *    tick whose move fell below its re-arm line, and each feed alert when its timer fires.
  * 2. Statuses are subscribed first: feeds report `connecting` as soon as their
  *    ticks are subscribed.
  * 3. Completes when both inputs completed; errors with either.
  *
  * @example
- * detectSupervisorAlerts(config, ticks$, statuses$, { scheduler: asyncScheduler }).subscribe((a) => console.log(a.rule));
- * // Logs: pct_24h
+ * detectSupervisorMoves(config, ticks$, statuses$, { scheduler: asyncScheduler }).subscribe((e) => console.log(e.kind, e.rule));
+ * // Logs: price pct_24h
  */
-export function detectSupervisorAlerts(
+export function detectSupervisorMoves(
   config: Config,
   ticks: Observable<Tick>,
   statuses: Observable<FeedStatus>,
   options: AlertDetectionOptions,
-): Observable<Alert> {
+): Observable<JournalEntry> {
   const { thresholds, hysteresis } = config.alerts;
   const { onMetrics } = options;
-  const priceAlerts = onMetrics
-    ? ticks.pipe(tickMetrics(thresholds), tap(onMetrics), priceRules(thresholds), dedupeAlerts(thresholds, hysteresis))
-    : ticks.pipe(detectAlerts(thresholds, { hysteresis }));
-  return merge(statuses.pipe(feedDownAlerts(config.alerts.feed_down_after_ms, options.scheduler)), priceAlerts);
+  const dedupe = { hysteresis, ...(options.restored ? { restored: options.restored } : {}) };
+  const moves = onMetrics
+    ? ticks.pipe(tickMetrics(thresholds), tap(onMetrics), priceRules(thresholds), dedupeMoves(thresholds, dedupe))
+    : ticks.pipe(detectMoves(thresholds, dedupe));
+  return merge(statuses.pipe(feedDownAlerts(config.alerts.feed_down_after_ms, options.scheduler)), moves);
 }

@@ -16,7 +16,7 @@ import {
 import { symbolIssues } from '../connectors/symbol-issues.js';
 import type { ConfigIssue } from '../config/config-issue.js';
 import { summarizeConfig } from '../config/summarize-config.js';
-import type { Alert, PriceAlert } from '../domain/alert.js';
+import type { Alert, JournalEntry, PriceAlert } from '../domain/alert.js';
 import type { JournaledEntry } from '../delivery/channel.js';
 import { type SendNowResult, sendNow } from '../delivery/send-now.js';
 import { testAlertOf } from '../delivery/test-alert.js';
@@ -31,7 +31,8 @@ import { recordTicks } from '../replay/record-ticks.js';
 import type { ReplayProgress } from '../replay/replay-progress.js';
 import { replayTicks } from '../replay/replay-ticks.js';
 import { alertDelivery } from './alert-delivery.js';
-import { detectSupervisorAlerts } from './alert-detection.js';
+import { detectSupervisorMoves } from './alert-detection.js';
+import { restoredDedupeLevels } from './restored-dedupe-levels.js';
 import { feedSources, statusesOf } from './feed-sources.js';
 import { opsSurface } from './ops-surface.js';
 import type { ReplayRunOptions, ReplaySummary, Supervisor, SupervisorHandle, SupervisorOptions } from './supervisor-types.js';
@@ -46,6 +47,8 @@ export type { ReplayRunOptions, ReplaySummary, Supervisor, SupervisorHandle, Sup
 export function exchangeConfigIssues(config: Config): ConfigIssue[] {
   return symbolIssues(config.exchanges);
 }
+
+const isAlert = (entry: JournalEntry): entry is Alert => entry.kind !== 'rearm';
 
 const symbolView = (m: TickMetrics): SymbolView => ({
   exchange: m.exchange,
@@ -85,7 +88,7 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
 
   const ticks$ = sources.ticks$;
   const state$ = ticks$.pipe(priceState());
-  const alerts$ = detectSupervisorAlerts(config, ticks$, sources.statuses$, { scheduler });
+  const alerts$ = detectSupervisorMoves(config, ticks$, sources.statuses$, { scheduler }).pipe(filter(isAlert));
   const feedStatus$ = sources.statuses$;
 
   function run(): SupervisorHandle {
@@ -98,14 +101,17 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     // The status page shows every tick's metrics: the rules then share them instead of running fused.
     const metrics = new Subject<TickMetrics>();
     const symbols$ = metrics.pipe(map(symbolView));
-    const raised = detectSupervisorAlerts(config, ticks, statusesOf(feedEvents$), {
+    // A move alerted before a restart does not alert again at the same level.
+    const restored = restoredDedupeLevels(config, { logger, now: now(), journalPath: delivery.journalPath });
+    const raised = detectSupervisorMoves(config, ticks, statusesOf(feedEvents$), {
       scheduler,
+      restored,
       ...(listen ? { onMetrics: (m: TickMetrics) => metrics.next(m) } : {}),
     }).pipe(finalize(() => metrics.complete()));
     const { journaled$, events$ } = delivery.start(raised);
     const alerts = journaled$.pipe(
       map((journaled) => journaled.entry),
-      filter((entry): entry is Alert => entry.kind !== 'rearm'),
+      filter(isAlert),
     );
     const latencyMs$ = alerts.pipe(
       filter((alert): alert is PriceAlert => alert.kind === 'price' && alert.receivedAt !== undefined),
@@ -150,8 +156,9 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
         replayOptions.onProgress?.(progress);
       },
     });
-    const raised = detectSupervisorAlerts(config, ticks, EMPTY, { scheduler: virtual }).pipe(
-      tap((alert) => (perRule[alert.rule] = (perRule[alert.rule] ?? 0) + 1)),
+    // A replay starts with every key armed: it is not the live process resuming.
+    const raised = detectSupervisorMoves(config, ticks, EMPTY, { scheduler: virtual }).pipe(
+      tap((entry) => entry.kind !== 'rearm' && (perRule[entry.rule] = (perRule[entry.rule] ?? 0) + 1)),
     );
     // Journaled as not live (test: true): a later start must neither deliver nor restore them.
     const journaled: JournaledEntry[] = [];

@@ -1,0 +1,59 @@
+import { readJournalTail } from '../delivery/read-journal-tail.js';
+import type { Config } from '../domain/config-types.js';
+import type { DedupeLevel } from '../domain/dedupe-level.js';
+import { errorMessage } from '../domain/error-message.js';
+import type { Logger } from '../log.js';
+import { rebuildDedupeLevels } from '../operators/rebuild-dedupe-levels.js';
+
+/** Options of {@link restoredDedupeLevels}. */
+export interface RestoreOptions {
+  readonly logger: Logger;
+  /** The wall clock at start (ms): entries older than their rule's window before it are stale. */
+  readonly now: number;
+  /** The journal's path, `<state_dir>/alerts.jsonl`. */
+  readonly journalPath: string;
+}
+
+/**
+ * The dedupe levels a start resumes from: rebuilt from the journal's tail (the
+ * alerts and re-arms of the longest window; `--test-alert` and replay entries
+ * excluded), so that a move alerted before a restart does not alert again at the
+ * same level. The journal is the only state this needs: it holds every alert and
+ * re-arm before anything else sees them, and anything older than a rule's window
+ * is stale anyway, so no snapshot file is kept.
+ *
+ * 1. Logs one INFO line with what was restored (or that nothing was).
+ * 2. A journal that cannot be read (a symlink, EACCES, EIO) is one WARN and a
+ *    fresh start (every key armed); unreadable lines are one WARN with their
+ *    count, and the rest is used. Never throws.
+ *
+ * @example
+ * const restored = restoredDedupeLevels(config, { logger, now: Date.now(), journalPath: 'var/alerts.jsonl' });
+ * // Logs: INFO supervisor: dedupe: 1 level restored from the journal (binance BTC/USDT pct_24h up at level 1)
+ */
+export function restoredDedupeLevels(config: Config, options: RestoreOptions): DedupeLevel[] {
+  const { logger, now, journalPath } = options;
+  const { thresholds } = config.alerts;
+  const longestWindowMs = Math.max(thresholds.window_24h_ms, thresholds.window_short_ms);
+  try {
+    const tail = readJournalTail(config.state_dir, journalPath, { since: now - longestWindowMs });
+    if (tail.skipped > 0) {
+      logger.warn(`dedupe: ${tail.skipped} unreadable line(s) in ${journalPath} skipped while restoring; the rest is used`);
+    }
+    const levels = rebuildDedupeLevels(
+      tail.entries.filter((journaled) => journaled.test !== true).map((journaled) => journaled.entry),
+      { thresholds, now },
+    );
+    if (levels.length === 0) {
+      logger.info('dedupe: no move in progress in the journal, every rule armed');
+    } else {
+      const shown = levels.slice(0, 5).map((l) => `${l.exchange} ${l.symbol} ${l.rule} ${l.direction} at level ${l.level}`);
+      const more = levels.length > shown.length ? `, and ${levels.length - shown.length} more` : '';
+      logger.info(`dedupe: ${levels.length} level${levels.length === 1 ? '' : 's'} restored from the journal (${shown.join(', ')}${more})`);
+    }
+    return levels;
+  } catch (error) {
+    logger.warn(`dedupe: cannot read ${journalPath} (${errorMessage(error)}): starting with every rule armed; a move in progress may alert again`);
+    return [];
+  }
+}
