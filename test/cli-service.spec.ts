@@ -107,12 +107,14 @@ ${emailBlock(50)}${extra}state_dir: ${join(dir.path, 'state')}
       );
       expect(run.stdout).to.match(/\[INFO\] supervisor\.alerts: BTC\/USDT \+5\.08% in 24h on binance/);
       expect(run.stderr).to.equal(''); // not a terminal: no progress bar
-      expect(journal(dir).map((a) => [a.rule, a.direction, a.level])).to.deep.equal([
-        ['pct_short', 'up', 1],
-        ['pct_short', 'up', 1],
-        ['pct_24h', 'up', 1],
-        ['pct_24h', 'up', 2],
-        ['pct_short', 'up', 2],
+      // Re-arms are journaled too (marked test, as every replay entry).
+      expect(journal(dir).map((a) => [a.kind, a.rule, a.direction, a.level, a.test])).to.deep.equal([
+        ['price', 'pct_short', 'up', 1, true],
+        ['rearm', 'pct_short', 'up', 1, true],
+        ['price', 'pct_short', 'up', 1, true],
+        ['price', 'pct_24h', 'up', 1, true],
+        ['price', 'pct_24h', 'up', 2, true],
+        ['price', 'pct_short', 'up', 2, true],
       ]);
       expect(smtp.attempts).to.equal(0);
     });
