@@ -1,6 +1,6 @@
 import { alertHeadline } from '../domain/alert-text.js';
 import type { Alert } from '../domain/alert.js';
-import type { FeedView, StatusSnapshot, SymbolRow } from './status-board.js';
+import type { ChannelView, FeedView, StatusSnapshot, SymbolRow } from './status-board.js';
 import { STATUS_PAGE_HTML } from './status-page-html.js';
 
 /** HTML text and attribute escaping: everything shown comes from exchanges, configs and errors. */
@@ -76,6 +76,17 @@ function alertItem(alert: Alert): string {
     + `<span class="${up ? 'up' : 'down'}">${up ? '\u25b2' : '\u25bc'}</span><span class="what">${escapeHtml(alertHeadline(alert))}</span></li>`;
 }
 
+/** As the script words it: `ok`, `retrying since T: reason`, `failing: reason`, and what waits. */
+function channelItem(channel: ChannelView): string {
+  const words = channel.state === 'ok'
+    ? ' ok'
+    : channel.state === 'retrying'
+      ? ` retrying since ${isNum(channel.since) ? utcTime(channel.since) : '?'}${channel.reason ? `: ${channel.reason}` : ''}`
+      : ` failing: ${channel.reason ?? 'refused'}`;
+  const waiting = channel.backlog > 0 ? ` (${channel.backlog} waiting)` : '';
+  return `<li class="channel" data-channel="${escapeHtml(channel.channel)}" data-state="${channel.state}"><b>${escapeHtml(channel.label)}</b>${escapeHtml(words + waiting)}</li>`;
+}
+
 /** Replaces `marker` in `html`; a marker that is gone means the page changed under this renderer: fail loudly. */
 function fill(html: string, marker: string, content: string): string {
   if (!html.includes(marker)) throw new Error(`status page HTML has no ${JSON.stringify(marker)} to fill`);
@@ -102,6 +113,9 @@ export function renderStatusPage(snapshot: StatusSnapshot): string {
   const alerts = snapshot.alerts.slice(0, 50);
   html = fill(html, '<ol id="alerts" class="alerts"></ol>', `<ol id="alerts" class="alerts"${alerts.length === 0 ? ' hidden' : ''}>${alerts.map(alertItem).join('\n')}</ol>`);
   if (alerts.length > 0) html = fill(html, '<div id="no-alerts" class="empty">', '<div id="no-alerts" class="empty" hidden>');
+  const channels = snapshot.channels ?? [];
+  html = fill(html, '<ul id="channels" class="channels"></ul>', `<ul id="channels" class="channels">${channels.map(channelItem).join('\n')}</ul>`);
+  if (channels.length > 0) html = fill(html, '<div id="no-channels" class="empty">', '<div id="no-channels" class="empty" hidden>');
   // `<` escaped so that no string in the state can close the script element.
   const json = JSON.stringify(snapshot).replace(/</g, '\\u003c');
   return fill(html, '<script src="status.js" defer></script>', `<script id="snapshot" type="application/json">${json}</script>\n<script src="status.js" defer></script>`);

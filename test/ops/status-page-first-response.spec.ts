@@ -59,6 +59,22 @@ describe('status page: content in the first HTML response (no empty page until t
     expect(html.match(/<\/script>/g)).to.have.length(2);
   });
 
+  it('GET / carries each alert channel\'s state: ok, retrying since T with its reason, failing with its reason', async () => {
+    let html = await (await fetch(`${server.url}/`)).text();
+    expect(html).to.include('<ul id="channels" class="channels"></ul>');
+    expect(html).to.include('<div id="no-channels" class="empty">');
+    sources.deliveries$.next({ type: 'started', channel: 'email', label: 'email (smtp.example.com)', backlog: 0 });
+    sources.deliveries$.next({ type: 'retry', channel: 'email', reason: 'connect ECONNREFUSED', since: Date.UTC(2026, 10, 24, 9, 30, 0), backlog: 2 });
+    sources.deliveries$.next({ type: 'started', channel: 'webhook-1', label: 'webhook 1 (hooks.slack.com)', backlog: 0 });
+    sources.deliveries$.next({ type: 'quarantined', channel: 'webhook-1', entries: 1, reason: 'HTTP 404 <no_service>', backlog: 0 });
+    sources.deliveries$.next({ type: 'started', channel: 'telegram-1', label: 'telegram (chat 1)', backlog: 0 });
+    html = await (await fetch(`${server.url}/`)).text();
+    expect(html).to.include('<li class="channel" data-channel="email" data-state="retrying"><b>email (smtp.example.com)</b> retrying since 09:30:00Z: connect ECONNREFUSED (2 waiting)</li>');
+    expect(html).to.include('<li class="channel" data-channel="webhook-1" data-state="failing"><b>webhook 1 (hooks.slack.com)</b> failing: HTTP 404 &#60;no_service&#62;</li>');
+    expect(html).to.include('<li class="channel" data-channel="telegram-1" data-state="ok"><b>telegram (chat 1)</b> ok</li>');
+    expect(html).to.include('<div id="no-channels" class="empty" hidden>');
+  });
+
   it('shows that state in a browser with JavaScript off', async () => {
     browser = await launchChromium();
     const context = await browser.newContext({ javaScriptEnabled: false });
