@@ -3,6 +3,7 @@ import type { AlertsConfig } from '../domain/config-types.js';
 import { type Logger, silentLogger } from '../log.js';
 import type { Channel } from './channel.js';
 import { alertmanagerChannel } from './channels/alertmanager-channel.js';
+import { emailChannel } from './channels/email-channel.js';
 import { telegramChannels } from './channels/telegram-channels.js';
 import { webhookChannel } from './channels/webhook-channel.js';
 
@@ -19,7 +20,7 @@ export interface ChannelsFromConfigOptions {
 }
 
 /**
- * Every configured channel of `alerts` but email, in a fixed order: the
+ * Every configured channel of `alerts`, in a fixed order: `email`, the
  * webhooks (`webhook-1`, `webhook-2`, ... in config order), one Telegram
  * channel per chat (`telegram-<chat_id>`), then `alertmanager`. Empty when
  * none is configured. Building a channel opens nothing: work starts when the
@@ -27,7 +28,7 @@ export interface ChannelsFromConfigOptions {
  *
  * @example
  * channelsFromConfig(config.alerts).map((channel) => channel.id);
- * // Logs: [ 'webhook-1', 'webhook-2', 'telegram-123456789', 'alertmanager' ]
+ * // Logs: [ 'email', 'webhook-1', 'webhook-2', 'telegram-123456789', 'alertmanager' ]
  */
 export function channelsFromConfig(alerts: AlertsConfig, options: ChannelsFromConfigOptions = {}): Channel[] {
   const logger = options.logger ?? silentLogger;
@@ -36,6 +37,7 @@ export function channelsFromConfig(alerts: AlertsConfig, options: ChannelsFromCo
     ...(options.now ? { now: options.now } : {}),
   };
   return [
+    ...(alerts.email ? [emailChannel(alerts.email)] : []),
     ...alerts.webhooks.map((webhook, i) => webhookChannel(webhook, i, http)),
     ...(alerts.telegram ? telegramChannels(alerts.telegram, http) : []),
     ...(alerts.alertmanager

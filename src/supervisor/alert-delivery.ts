@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { asyncScheduler, identity, ignoreElements, merge, type Observable, type SchedulerLike, share, tap } from 'rxjs';
 import type { Channel, JournaledEntry } from '../delivery/channel.js';
 import { channelsFromConfig } from '../delivery/channels-from-config.js';
-import { emailChannel } from '../delivery/channels/email-channel.js';
 import { type DeliverChannelOptions, type DeliveryEvent, deliverChannel } from '../delivery/deliver-channel.js';
 import { journalEntries } from '../delivery/journal-entries.js';
 import { type JournalWriter, openJournal } from '../delivery/journal-writer.js';
@@ -73,14 +72,12 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
   const channels: readonly Channel[] =
     options.channels === false
       ? []
-      : (options.channels ?? [
-          ...(config.alerts.email ? [emailChannel(config.alerts.email)] : []),
-          ...channelsFromConfig(config.alerts, {
-            logger: logger.child('channels'),
-            ...(options.now ? { now: options.now } : {}),
-            ...(options.scheduler ? { scheduler: options.scheduler } : {}),
-          }),
-        ]);
+      : (options.channels ??
+        channelsFromConfig(config.alerts, {
+          logger: logger.child('channels'),
+          ...(options.now ? { now: options.now } : {}),
+          ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+        }));
 
   const start = (entries$: Observable<JournalEntry>, startOptions: StartOptions = {}): DeliveryRun => {
     const scheduler = options.scheduler ?? asyncScheduler;

@@ -169,7 +169,9 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     const done = lastValueFrom(run.events$, { defaultValue: undefined });
     virtual.flush();
     await done;
-    const sent = send && journaled.length > 0 ? await sendAndLog(journaled, run.journal.identity) : undefined;
+    // Sent as the alerts they were, not as tests (the test mark only keeps them out of later starts and dedupe).
+    const replayed = journaled.map(({ offset, entry }) => ({ offset, entry }));
+    const sent = send && replayed.length > 0 ? await sendAndLog(replayed, run.journal.identity) : undefined;
     return {
       ticks: last?.ticks ?? 0,
       skipped: last?.skipped ?? 0,
