@@ -145,12 +145,22 @@ export function deliverChannel(channel: Channel, entries$: Observable<JournaledE
   return defer(() => {
     let backlog = 0;
 
+    let cursorFailing = false;
     const saveCursor = (cursor: Cursor): boolean => {
       try {
         writeStateFile(stateDir, cursorFile, `${JSON.stringify({ format: CURSOR_FORMAT, channel: id, ...cursor })}\n`);
+        if (cursorFailing) logger.info(`${channel.label}: delivery progress recorded again in ${cursorFile}`);
+        cursorFailing = false;
         return true;
       } catch (error) {
-        logger.error(`cannot record the delivery progress of ${channel.label} in ${cursorFile}: ${errorMessage(error)}`);
+        // Once per failing streak: what was delivered meanwhile may be delivered again after a restart.
+        if (!cursorFailing) {
+          logger.error(
+            `cannot record the delivery progress of ${channel.label} in ${cursorFile}: ${errorMessage(error)}; ` +
+              'until it can, what it delivers may be delivered again after a restart',
+          );
+        }
+        cursorFailing = true;
         return false;
       }
     };

@@ -95,8 +95,8 @@ state_dir: ${join(dir.path, 'state')}
         const lifetime = Math.random() * (groupWaitMs + 1500);
         const until = Date.now() + lifetime;
         while (Date.now() < until) {
-          pushSome(1 + Math.floor(Math.random() * 6));
-          await sleep(Math.random() * 150);
+          pushSome(1 + Math.floor(Math.random() * 3));
+          await sleep(Math.random() * 300);
         }
         child.kill('SIGKILL');
         const run = await done;
@@ -119,33 +119,37 @@ state_dir: ${join(dir.path, 'state')}
       const expected = new Set(journaled.filter((j) => !j.test).map((j) => j.key));
       expect(expected.size, 'alerts were raised').to.be.greaterThan(KILLS);
 
+      // Counted incrementally: re-parsing every message on every poll would starve the service under test.
+      const emailedCount = new Map<string, number>();
+      const postedCount = new Map<string, number>();
+      let mailsSeen = 0;
+      let requestsSeen = 0;
+      const count = (seen: Map<string, number>, key: string) => seen.set(key, (seen.get(key) ?? 0) + 1);
       const emailed = () => {
-        const seen = new Map<string, number>();
-        for (const mail of smtp.received) {
-          for (const m of mail.text.matchAll(/^(\S+) on binance: .*\n\s+Rule:\s+(\S+) .*\n(?:.*\n)*?\s+Price:\s+(\S+) at (\S+)$/gm)) {
-            const key = `${m[1]} ${m[2]} ${Number(m[3])} ${m[4]}`;
-            seen.set(key, (seen.get(key) ?? 0) + 1);
+        for (; mailsSeen < smtp.received.length; mailsSeen++) {
+          // One block per alert: its heading, then labelled rows.
+          for (const block of smtp.received[mailsSeen]!.text.split('\n\n')) {
+            const heading = /^(\S+) on binance: /.exec(block);
+            const rule = /^\s+Rule:\s+(\S+)/m.exec(block);
+            const price = /^\s+Price:\s+(\S+) at (\S+)$/m.exec(block);
+            if (heading && rule && price) count(emailedCount, `${heading[1]} ${rule[1]} ${Number(price[1])} ${price[2]}`);
           }
         }
-        return seen;
+        return emailedCount;
       };
       const posted = () => {
-        const seen = new Map<string, number>();
-        for (const request of hook.requests) {
-          const body = JSON.parse(request.body) as { alerts: { kind: string; symbol: string; rule: string; price: number; ts: number }[] };
-          for (const a of body.alerts) {
-            if (a.kind !== 'price') continue;
-            const key = keyOf(a.symbol, a.rule, a.price, a.ts);
-            seen.set(key, (seen.get(key) ?? 0) + 1);
-          }
+        for (; requestsSeen < hook.requests.length; requestsSeen++) {
+          const body = JSON.parse(hook.requests[requestsSeen]!.body) as { alerts: { kind: string; symbol: string; rule: string; price: number; ts: number }[] };
+          for (const a of body.alerts) if (a.kind === 'price') count(postedCount, keyOf(a.symbol, a.rule, a.price, a.ts));
         }
-        return seen;
+        return postedCount;
       };
       const missing = () => [...expected].filter((key) => !emailed().has(key) || !posted().has(key));
 
       const last = startBuiltCli(['--config', config]);
       const lastDone = finished(last);
-      await waitUntil(() => missing().length === 0, `every journaled alert delivered (missing: ${missing().length})`, 60000).catch(() => undefined);
+      const deadline = Date.now() + 120_000;
+      while (missing().length > 0 && Date.now() < deadline) await sleep(500);
       last.kill('SIGTERM');
       const lastRun = await lastDone;
       expect(lastRun.code, lastRun.stdout.slice(-3000) + lastRun.stderr).to.equal(0);
@@ -161,7 +165,7 @@ state_dir: ${join(dir.path, 'state')}
           `delivered twice: ${twiceByEmail} by email (${repeatedMessageIds} repeated Message-IDs), ` +
           `${twiceByHook} by webhook (${repeatedKeys} repeated Idempotency-Keys)`,
       );
-      expect(lost, 'journaled but never delivered to both').to.deep.equal([]);
+      expect(lost.length, `journaled but never delivered to both; the last run logged:\n${lastRun.stdout.split('\n').filter((line) => !/\[INFO\] supervisor\.alerts:/.test(line)).slice(-40).join('\n')}`).to.equal(0);
     });
   });
 }
