@@ -17,7 +17,7 @@ export function batchAlerts(entries: readonly JournaledEntry[]): { readonly aler
  *
  * @example
  * alertLine(btcAlert, false);
- * // Logs: BTC/USDT +5.23% in 24h on binance: now 45000, was 42763.5
+ * // Logs: BTC/USDT +5.23% in 24h on binance: now 36812.5, was 34983.1
  */
 export function alertLine(alert: Alert, test: boolean): string {
   const mark = test ? `${TEST_MARK} ` : '';

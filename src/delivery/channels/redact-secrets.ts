@@ -7,7 +7,7 @@
  *
  * @example
  * secretsOf('https://hooks.slack.com/services/T000/B000/XXXX', ['Bearer abc123']);
- * // Logs: [ '/services/T000/B000/XXXX', 'services', 'T000', 'B000', 'XXXX', 'Bearer abc123', 'abc123' ]
+ * // Logs: [ '/services/T000/B000/XXXX', 'services', 'T000', 'B000', 'XXXX', 'Bearer abc123', 'Bearer', 'abc123' ]
  */
 export function secretsOf(url: string, extra: readonly string[] = []): string[] {
   const found: string[] = [];
