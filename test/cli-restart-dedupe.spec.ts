@@ -58,18 +58,24 @@ alerts:
 state_dir: ${join(dir.path, 'state')}
 `);
 
-  async function start(file: string) {
-    const child = startCli(['--config', file]);
+  async function start(file: string, extraArgs: readonly string[]) {
+    const child = startCli(['--config', file, ...extraArgs]);
     const done = finished(child);
     await waitUntil(() => binance.openConnections === 1, 'connected', 15000);
     return { child, done };
   }
 
-  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    it(`a move alerted, then ${signal} and a restart while it holds: no second alert; its escalation alerts`, async () => {
+  // With the status page on, the rules run as separate operators on shared metrics (dedupeMoves), else fused (detectMoves).
+  const cases = [
+    { signal: 'SIGTERM', args: [], how: '' },
+    { signal: 'SIGKILL', args: [], how: '' },
+    { signal: 'SIGKILL', args: ['--http', '127.0.0.1:0'], how: ' (status page on)' },
+  ] as const;
+  for (const { signal, args, how } of cases) {
+    it(`a move alerted, then ${signal} and a restart while it holds: no second alert; its escalation alerts${how}`, async () => {
       const file = config();
       const ts = Date.now();
-      const first = await start(file);
+      const first = await start(file, args);
       const alerted = waitForOutput(first.child, /supervisor\.alerts: BTC\/USDT \+6\.00% in 24h on binance/);
       // Delivery is at-least-once: a kill after the SMTP server took the email but before the channel's
       // cursor is on disk sends that email again. Here the cursor is on disk ("delivered batch"): what
@@ -84,7 +90,7 @@ state_dir: ${join(dir.path, 'state')}
       else expect(firstRun.signal).to.equal('SIGKILL');
       await waitUntil(() => binance.openConnections === 0, 'disconnected', 10000);
 
-      const second = await start(file);
+      const second = await start(file, args);
       // The move holds at 6.5 %, then escalates to 11 %: the escalation is the only alert of the second run.
       const escalated = waitForOutput(second.child, /supervisor\.alerts: BTC\/USDT \+11\.00% in 24h on binance/);
       binance.pushTicker('BTC/USDT', 106.5, { ts: ts + 60_000, open24h: 100 });
