@@ -65,6 +65,8 @@ export interface DeliverChannelOptions {
   readonly flushTimeoutMs?: number;
   /** At most this many entries per batch (a backlog after a long outage becomes several messages). Default 100. */
   readonly maxBatchEntries?: number;
+  /** Writes a cursor or quarantine file (tests inject EMFILE, ENOSPC). Default {@link writeStateFile}. */
+  readonly writeState?: (stateDir: string, path: string, content: string) => void;
 }
 
 /** The defaults of {@link DeliverChannelOptions}. */
@@ -141,6 +143,7 @@ export function deliverChannel(channel: Channel, entries$: Observable<JournaledE
   const { stateDir, journalPath } = options;
   const cursorFile = cursorPath(stateDir, channel.id);
   const id = channel.id;
+  const writeState = options.writeState ?? writeStateFile;
 
   return defer(() => {
     let backlog = 0;
@@ -148,7 +151,7 @@ export function deliverChannel(channel: Channel, entries$: Observable<JournaledE
     let cursorFailing = false;
     const saveCursor = (cursor: Cursor): boolean => {
       try {
-        writeStateFile(stateDir, cursorFile, `${JSON.stringify({ format: CURSOR_FORMAT, channel: id, ...cursor })}\n`);
+        writeState(stateDir, cursorFile, `${JSON.stringify({ format: CURSOR_FORMAT, channel: id, ...cursor })}\n`);
         if (cursorFailing) logger.info(`${channel.label}: delivery progress recorded again in ${cursorFile}`);
         cursorFailing = false;
         return true;
@@ -213,7 +216,7 @@ export function deliverChannel(channel: Channel, entries$: Observable<JournaledE
       const path = join(quarantineDir(stateDir, id), `${batch.id}.json`);
       const record = { format: QUARANTINE_FORMAT, channel: id, label: channel.label, batchId: batch.id, reason, at: new Date(now()).toISOString(), entries: batch.entries };
       try {
-        writeStateFile(stateDir, path, `${JSON.stringify(record, null, 1)}\n`);
+        writeState(stateDir, path, `${JSON.stringify(record, null, 1)}\n`);
         return path;
       } catch (error) {
         const headlines = batch.entries.map((e) => (e.entry.kind === 'rearm' ? `re-arm ${e.entry.symbol}` : alertHeadline(e.entry))).join('; ');

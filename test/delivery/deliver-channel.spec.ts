@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { concat, defer, EMPTY, finalize, from, ignoreElements, lastValueFrom, merge, NEVER, type Observable, share, throwError, timer, toArray } from 'rxjs';
 import type { Channel, DeliveryBatch } from '../../src/delivery/channel.js';
 import { cursorPath, type DeliveryEvent, deliverChannel, quarantineDir } from '../../src/delivery/deliver-channel.js';
+import { writeStateFile } from '../../src/delivery/state-dir.js';
 import { journalEntries } from '../../src/delivery/journal-entries.js';
 import { openJournal } from '../../src/delivery/journal-writer.js';
 import type { JournalEntry, MoveRearmed } from '../../src/domain/alert.js';
@@ -50,7 +51,12 @@ describe('deliverChannel', () => {
   afterEach(() => dir.remove());
 
   /** One run: journals `entries$` and delivers it through `channels` until everything completed. */
-  function run(channels: Channel[], entries$: Observable<JournalEntry>, flushTimeoutMs = 300): Promise<DeliveryEvent[]> {
+  function run(
+    channels: Channel[],
+    entries$: Observable<JournalEntry>,
+    flushTimeoutMs = 300,
+    writeState?: (stateDir: string, path: string, content: string) => void,
+  ): Promise<DeliveryEvent[]> {
     const journalPath = join(dir.path, 'alerts.jsonl');
     const journal = openJournal(dir.path, journalPath);
     const logger = createLogger('supervisor.delivery', { write: (line) => lines.push(line) });
@@ -60,6 +66,7 @@ describe('deliverChannel', () => {
         ...channels.map((channel) =>
           deliverChannel(channel, journaled, {
             stateDir: dir.path, journalPath, journal: () => journal, logger, flushTimeoutMs, retry: { baseMs: 10, maxMs: 20 },
+            ...(writeState ? { writeState } : {}),
           }),
         ),
       ).pipe(toArray(), finalize(() => journal.close())),
@@ -166,5 +173,24 @@ describe('deliverChannel', () => {
     } finally {
       outside.remove();
     }
+  });
+
+  it('with its cursor writes failing (EMFILE), still delivers, says once at ERROR what that means, and never claims a next start', async () => {
+    let failures = 0;
+    const emfile = (stateDir: string, path: string, content: string) => {
+      if (path.endsWith('.cursor.json') && failures++ > 0) throw Object.assign(new Error('EMFILE: too many open files, open'), { code: 'EMFILE' });
+      writeStateFile(stateDir, path, content);
+    };
+    const channel = scriptedChannel('email');
+    const events = await run([channel], concat(burstThenStop([btcUp], 80), from([ethDown]), timer(100).pipe(ignoreElements())), 300, emfile);
+    expect(events.map((e) => e.type)).to.deep.equal(['started', 'delivered', 'delivered']);
+    const errors = lines.filter((line) => line.includes('[ERROR]'));
+    expect(errors).to.have.length(1);
+    expect(errors[0]).to.match(/cannot record the delivery progress of email \(test\) in .*email\.cursor\.json: EMFILE: too many open files, open; until it can, what it delivers may be delivered again after a restart$/);
+    expect(lines.join('\n')).to.not.contain('next start');
+    // As the ERROR said: the next start delivers them again (at least once, never lost).
+    const next = scriptedChannel('email');
+    await run([next], EMPTY);
+    expect(next.attempts.flatMap((b) => b.entries.map((e) => e.entry))).to.deep.equal([btcUp, ethDown]);
   });
 });
