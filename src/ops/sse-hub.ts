@@ -22,7 +22,8 @@ export interface SseHubOptions {
   /**
    * A client whose unsent data passes this many bytes has stopped reading (a
    * stalled or malicious client): it is dropped, so it cannot make the service
-   * buffer without bound. Default 1048576 (1 MiB: hundreds of updates).
+   * buffer without bound. Default 1048576 (1 MiB: hundreds of updates); twice
+   * the opening snapshot when that is larger.
    */
   readonly maxBufferedBytes?: number;
   /** Where a dropped slow client is reported (WARN). Default: nothing is logged. */
@@ -49,16 +50,19 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
   const retryMs = options.retryMs ?? 2000;
   const maxBufferedBytes = options.maxBufferedBytes ?? 1_048_576;
   const logger = options.logger ?? silentLogger;
-  const clients = new Set<ServerResponse>();
+  /** Open streams, each with the unsent bytes it may reach before it is dropped. */
+  const clients = new Map<ServerResponse, number>();
   let keepAlive: NodeJS.Timeout | undefined;
 
   /** Writes to one client, and drops it if its unsent data passed the limit. */
   const send = (res: ServerResponse, text: string) => {
     res.write(text);
-    if (res.writableLength <= maxBufferedBytes || !clients.delete(res)) return;
+    const limit = clients.get(res);
+    if (limit === undefined || res.writableLength <= limit) return;
+    clients.delete(res);
     logger.warn(
       `status page client ${res.socket?.remoteAddress ?? '?'}:${res.socket?.remotePort ?? '?'} dropped: ` +
-        `${res.writableLength} bytes unsent (limit ${maxBufferedBytes}); it stopped reading`,
+        `${res.writableLength} bytes unsent (limit ${limit}); it stopped reading`,
     );
     res.destroy();
     changed();
@@ -67,7 +71,7 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
   const changed = () => {
     if (clients.size > 0 && keepAlive === undefined) {
       keepAlive = setInterval(() => {
-        for (const res of clients) send(res, ': keep-alive\n\n');
+        for (const res of clients.keys()) send(res, ': keep-alive\n\n');
       }, keepAliveMs);
     } else if (clients.size === 0 && keepAlive !== undefined) {
       clearInterval(keepAlive);
@@ -90,8 +94,10 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
         'x-accel-buffering': 'no',
         'x-content-type-options': 'nosniff',
       });
-      res.write(`retry: ${retryMs}\n${frame(first.event, first.data)}`);
-      clients.add(res);
+      const opening = `retry: ${retryMs}\n${frame(first.event, first.data)}`;
+      res.write(opening);
+      // A big snapshot on a slow link is not a client that stopped reading: allow twice the snapshot.
+      clients.set(res, Math.max(maxBufferedBytes, 2 * Buffer.byteLength(opening)));
       const drop = () => {
         if (clients.delete(res)) changed();
       };
@@ -104,10 +110,10 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
     broadcast(event, data) {
       if (clients.size === 0) return;
       const text = frame(event, data);
-      for (const res of clients) send(res, text);
+      for (const res of clients.keys()) send(res, text);
     },
     closeAll() {
-      const open = [...clients];
+      const open = [...clients.keys()];
       clients.clear();
       for (const res of open) res.end();
       changed();

@@ -38,7 +38,7 @@ export interface OpsServerOptions {
   readonly idleTimeoutMs?: number;
   /** Most status page event streams at once; one more gets 503. Default 64. */
   readonly maxEventStreams?: number;
-  /** An event stream client with more unsent data than this has stopped reading and is dropped (bytes). Default 1048576. */
+  /** An event stream client with more unsent data than this (or twice its opening snapshot, if larger) has stopped reading and is dropped (bytes). Default 1048576. */
   readonly maxEventBufferBytes?: number;
 }
 
@@ -112,7 +112,7 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
   const hub = createSseHub({
     ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
     ...(options.sseRetryMs === undefined ? {} : { retryMs: options.sseRetryMs }),
-    maxBufferedBytes: options.maxEventBufferBytes ?? 1_048_576,
+    ...(options.maxEventBufferBytes === undefined ? {} : { maxBufferedBytes: options.maxEventBufferBytes }),
     logger,
     onClients: (count) => metrics.statusPageClients(count),
   });
