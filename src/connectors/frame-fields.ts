@@ -80,7 +80,6 @@ function wholeValue(value: unknown): number | undefined {
 /** Epoch units exchanges send times in. */
 export type EpochUnit = 's' | 'ms' | 'us';
 
-const MS_PER_UNIT: Readonly<Record<EpochUnit, number>> = { s: 1000, ms: 1, us: 0.001 };
 
 /**
  * A required epoch time in `unit`, sent as a JSON number or as a string of
@@ -97,7 +96,8 @@ export function readEpoch(object: JsonObject, field: string, frame: string, unit
   if (raw === undefined || raw === null) return rejectFrame('missing_field', frame, field);
   const value = wholeValue(raw);
   if (value === undefined) return rejectFrame('bad_time', frame, `${field} is ${JSON.stringify(raw)}`);
-  return unit === 'us' ? Math.floor(value / 1000) : value * MS_PER_UNIT[unit];
+  if (unit === 'us') return Math.floor(value / 1000);
+  return unit === 's' ? value * 1000 : value;
 }
 
 /** A required epoch-milliseconds time, a JSON number (Binance `E`, Bybit `ts`) or a string of digits (OKX `ts`). */
