@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { FakeBinanceServer } from './helpers/fake-binance-server.js';
@@ -92,5 +92,50 @@ ${webhooks.map((url) => `    - url: ${url}\n      format: json\n      group_wait
     }
     const allUp = await runCli(['--config', config('ws://127.0.0.1:9', [hook.url]), '--test-alert']);
     expect(allUp.code, allUp.stdout).to.equal(0);
+  });
+
+  it('after a torn last journal line (a crash mid-write), the next record starts on its own line and parses', async () => {
+    const state = join(dir.path, 'state');
+    mkdirSync(state, { recursive: true });
+    writeFileSync(join(state, 'alerts.jsonl'), '{"kind":"price","ts":1700000000000,"exchange":"binance","sym');
+    const run = await runCli(['--config', config('ws://127.0.0.1:9', [hook.url]), '--test-alert']);
+    expect(run.code, run.stdout + run.stderr).to.equal(0);
+    const lines = readFileSync(join(state, 'alerts.jsonl'), 'utf8').split('\n');
+    expect(lines).to.have.length(3);
+    expect(lines[0]).to.equal('{"kind":"price","ts":1700000000000,"exchange":"binance","sym');
+    expect(JSON.parse(lines[1]!)).to.include({ symbol: 'TEST/USD', test: true });
+    expect(lines[2]).to.equal('');
+    expect(run.stdout.match(/ends with a torn line/g)).to.have.length(1);
+  });
+
+  it('touches nothing outside state_dir through a symlinked outbox/ or delivery/, and says so', async () => {
+    const outside = tempDir();
+    const binance = await FakeBinanceServer.start();
+    try {
+      const state = join(dir.path, 'state');
+      mkdirSync(state, { recursive: true });
+      mkdirSync(join(outside.path, 'failed'));
+      writeFileSync(join(outside.path, 'theirs.json'), 'theirs');
+      symlinkSync(outside.path, join(state, 'outbox'));
+      symlinkSync(outside.path, join(state, 'delivery'));
+      const before = readdirSync(outside.path).sort();
+      const child = startCli(['--config', config(binance.url, [hook.url])]);
+      const done = finished(child);
+      await waitUntil(() => binance.openConnections === 1, 'connected', 15000);
+      const ts = Date.now();
+      binance.pushTicker('BTC/USDT', 100, { ts, open24h: 100 });
+      binance.pushTicker('BTC/USDT', 110, { ts: ts + 1000, open24h: 100 });
+      await waitUntil(() => smtp.received.length > 0 && hook.requests.length > 0, 'delivered all the same', 15000);
+      child.kill('SIGTERM');
+      const run = await done;
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+      expect(readdirSync(outside.path).sort()).to.deep.equal(before);
+      expect(readdirSync(join(outside.path, 'failed'))).to.deep.equal([]);
+      expect(readFileSync(join(outside.path, 'theirs.json'), 'utf8')).to.equal('theirs');
+      expect(run.stdout).to.match(/\[ERROR\] supervisor\.delivery\.email: cannot record the delivery progress of email \(127\.0\.0\.1\) in .*: .*delivery is a symlink; it is not followed out of the state directory/);
+    } finally {
+      await binance.close();
+      outside.remove();
+    }
   });
 });
