@@ -2,9 +2,14 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { dump, load } from 'js-yaml';
 import type { JournalEntry } from '../../src/domain/alert.js';
-import { type AlertmanagerCluster, type AlertmanagerPeer, startAlertmanagerCluster } from '../helpers/alertmanager-cluster.js';
+import {
+  type AlertmanagerCluster,
+  type AlertmanagerPeer,
+  flushedAndQuiet,
+  haAlertmanagerConfig,
+  startAlertmanagerCluster,
+} from '../helpers/alertmanager-cluster.js';
 import { eventually } from '../helpers/eventually.js';
 import { FakeBinanceServer } from '../helpers/fake-binance-server.js';
 import { waitUntil } from '../helpers/fake-exchange-server.js';
@@ -59,22 +64,6 @@ describe('ha: two supervisors behind a two-peer Alertmanager cluster (real Alert
   let cluster: AlertmanagerCluster;
   const supervisors: Supervisor[] = [];
 
-  /** deploy/ha/alertmanager.yml with the receiver's URL and timers short enough for a test. */
-  function alertmanagerConfig(): string {
-    const config = load(readFileSync(join(REPO_ROOT, 'deploy/ha/alertmanager.yml'), 'utf8')) as {
-      route: Record<string, unknown>;
-      receivers: { webhook_configs: { url: string }[] }[];
-    };
-    config.route.group_wait = '200ms';
-    // Longer than the peer timeout, as Alertmanager's defaults are (5m against 15s), so that both peers flush
-    // a group in step: with a shorter one, the second peer's flushes drift into its peer-timeout wait, and a
-    // flush that began before a resolution notifies the move as firing again after it was resolved.
-    config.route.group_interval = `${2 * PEER_TIMEOUT_MS}ms`;
-    // repeat_interval stays long (4h): a repeat is a reminder, which would be a second notification by design.
-    config.receivers[0]!.webhook_configs[0]!.url = `${receiver.url}/alerts`;
-    return dump(config);
-  }
-
   function supervisorConfig(exchange: FakeBinanceServer, stateDir: string): string {
     return `exchanges:
   binance:
@@ -115,11 +104,6 @@ state_dir: ${stateDir}
 
   const livePeers = () => cluster.peers.filter((peer) => peer.alive());
 
-  const groupFlushed = (peer: AlertmanagerPeer, symbol: string, level: number, state: 'active' | 'resolved', since: number) =>
-    peer.flushes.find(
-      (f) => f.at >= since && f.group.includes(`symbol="${symbol}"`) && f.group.includes(`level="${level}"`) && f.states.includes(state),
-    );
-
   /**
    * Waits for the notification of (symbol, level) in `status`, then for the
    * window in which a second one would come (see the suite's comment), and
@@ -127,13 +111,8 @@ state_dir: ${stateDir}
    */
   async function notifiedOnce(symbol: string, level: number, status: Notification['status'], since: number): Promise<Notification> {
     await eventually(async () => expect(notificationsOf(symbol, level, status), `${status} ${symbol} level ${level}`).to.have.length.at.least(1), NOTIFY_TIMEOUT_MS);
-    const state = status === 'firing' ? 'active' : 'resolved';
-    await eventually(async () => {
-      for (const peer of livePeers()) expect(groupFlushed(peer, symbol, level, state, since), `${peer.name} flushed ${symbol} level ${level} ${state}`).to.not.equal(undefined);
-    }, NOTIFY_TIMEOUT_MS);
-    const lastFlush = Math.max(...livePeers().map((peer) => groupFlushed(peer, symbol, level, state, since)!.at));
-    const quietUntil = lastFlush + cluster.peerTimeoutMs * (livePeers().length - 1) + GRACE_MS;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, quietUntil - Date.now())));
+    const group = (key: string) => key.includes(`symbol="${symbol}"`) && key.includes(`level="${level}"`);
+    await flushedAndQuiet(cluster, group, status === 'firing' ? 'active' : 'resolved', since, { timeoutMs: NOTIFY_TIMEOUT_MS, graceMs: GRACE_MS });
     const seen = notificationsOf(symbol, level, status);
     expect(seen, `${status} notifications of ${symbol} level ${level}: ${JSON.stringify(seen)}`).to.have.length(1);
     return seen[0]!;
@@ -153,7 +132,11 @@ state_dir: ${stateDir}
   before(async function () {
     dir = tempDir('crypto-supervisor-ha-');
     receiver = await startRecordingHttpServer();
-    cluster = await startAlertmanagerCluster({ dir: dir.path, config: alertmanagerConfig(), peerTimeout: `${PEER_TIMEOUT_MS}ms` });
+    cluster = await startAlertmanagerCluster({
+      dir: dir.path,
+      config: haAlertmanagerConfig(join(REPO_ROOT, 'deploy/ha/alertmanager.yml'), `${receiver.url}/alerts`, PEER_TIMEOUT_MS),
+      peerTimeout: `${PEER_TIMEOUT_MS}ms`,
+    });
     for (const name of ['a', 'b'] as const) {
       const exchange = await FakeBinanceServer.start();
       const stateDir = join(dir.path, `state-${name}`);

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { dump, load } from 'js-yaml';
 
 /**
  * Where the Alertmanager binary is: `ALERTMANAGER_BIN` when set, else Debian's
@@ -131,8 +132,9 @@ export interface AlertmanagerCluster {
   stop(): Promise<void>;
 }
 
-// logfmt: aggrGroup="{}:{alertname=\"CryptoPriceMove\", ...}" msg=flushing alerts=[CryptoPriceMove[529df4d][active] ...]
-const FLUSH = /aggrGroup="((?:[^"\\]|\\.)*)" msg=flushing alerts=\[(.*)\]\s*$/;
+// logfmt: aggrGroup="{}:{alertname=\"CryptoPriceMove\", ...}" msg=flushing alerts=[CryptoPriceMove[529df4d][active]]
+// (quoted, alerts="[... ...]", when the group holds more than one alert).
+const FLUSH = /aggrGroup="((?:[^"\\]|\\.)*)" msg=flushing alerts="?\[(.*)\]"?\s*$/;
 
 function durationMs(text: string): number {
   const match = /^(\d+)(ms|s)$/.exec(text);
@@ -232,4 +234,65 @@ export async function startAlertmanagerCluster(options: AlertmanagerClusterOptio
     throw error;
   }
   return cluster;
+}
+
+/** Options of {@link flushedAndQuiet}. */
+export interface FlushedAndQuietOptions {
+  /** Give up waiting for the flushes after this, ms. Default 30000. */
+  readonly timeoutMs?: number;
+  /** Time for gossip to carry a notification-log entry between peers, on top of the peer timeout. Default 1500. */
+  readonly graceMs?: number;
+}
+
+/**
+ * Resolves once every live peer logged a flush of a group that `group` matches
+ * (its logged key) with an alert in `state`, since `since`, and then the peer
+ * timeout (times the number of other live peers) plus a grace period passed:
+ * the window in which a peer would send a duplicate of that flush's
+ * notification. Counting notifications after this is counting all of them.
+ */
+export async function flushedAndQuiet(
+  cluster: AlertmanagerCluster,
+  group: (key: string) => boolean,
+  state: 'active' | 'resolved',
+  since: number,
+  options: FlushedAndQuietOptions = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const flushOf = (peer: AlertmanagerPeer) => peer.flushes.find((f) => f.at >= since && group(f.group) && f.states.includes(state));
+  for (;;) {
+    const live = cluster.peers.filter((peer) => peer.alive());
+    const flushes = live.map(flushOf);
+    if (flushes.every((flush) => flush !== undefined)) {
+      const quietUntil = Math.max(...flushes.map((flush) => flush!.at)) + cluster.peerTimeoutMs * (live.length - 1) + (options.graceMs ?? 1500);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, quietUntil - Date.now())));
+      return;
+    }
+    if (Date.now() > deadline) {
+      const missing = live.filter((peer) => flushOf(peer) === undefined).map((peer) => peer.name);
+      throw new Error(`${missing.join(', ')} logged no flush of the group with an alert ${state} in time`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * deploy/ha/alertmanager.yml as the HA suites run it: the webhook pointed at
+ * `receiverUrl`, `group_wait` 200 ms and `group_interval` twice the peer
+ * timeout. Longer than the peer timeout, as Alertmanager's defaults are (5m
+ * against 15s), so that both peers flush a group in step: with a shorter one,
+ * the second peer's flushes drift into its peer-timeout wait, and a flush that
+ * began before a resolution notifies the move as firing again after it was
+ * resolved. `repeat_interval` stays long (4h): a repeat is a reminder, which
+ * would be a second notification by design.
+ */
+export function haAlertmanagerConfig(deployFile: string, receiverUrl: string, peerTimeoutMs: number): string {
+  const config = load(readFileSync(deployFile, 'utf8')) as {
+    route: Record<string, unknown>;
+    receivers: { webhook_configs: { url: string }[] }[];
+  };
+  config.route.group_wait = '200ms';
+  config.route.group_interval = `${2 * peerTimeoutMs}ms`;
+  config.receivers[0]!.webhook_configs[0]!.url = receiverUrl;
+  return dump(config);
 }
