@@ -17,7 +17,7 @@ import { createSupervisor, exchangeConfigIssues, type Supervisor, type Superviso
 import { errorMessage } from './domain/error-message.js';
 import { lockStateDir, type StateDirLock, StateDirLockedError } from './delivery/state-dir.js';
 
-/** Graceful shutdown must finish within this budget (the sinks get a little less). */
+/** Graceful shutdown must finish within this budget (the alert channels get a little less). */
 const SHUTDOWN_BUDGET_MS = 5000;
 
 /** The package's root: dist/cli.js (or src/cli.ts under tsx) is one level below it. */

@@ -6,7 +6,7 @@
  * - Sources (cold `Observable<Tick>`s): {@link binanceTicks}, {@link coinbaseTicks},
  *   {@link krakenTicks}, {@link exchangeTicks}, {@link marketTicks}, {@link replayTicks}.
  * - Operators: {@link priceState}, {@link detectAlerts} and the pieces it is built from.
- * - Sinks: {@link emailSink}, {@link journalSink}, {@link recordTicks}.
+ * - Delivery: {@link openJournal}, {@link deliverChannel}, {@link emailChannel}; {@link recordTicks}.
  * - The whole service: {@link createSupervisor}.
  *
  * @packageDocumentation

@@ -47,7 +47,7 @@ export interface FeedAlert {
   readonly reason?: string;
 }
 
-/** Everything the sinks (log, journal, email) deliver. */
+/** Everything the log, the journal and the alert channels deliver. */
 export type Alert = PriceAlert | FeedAlert;
 
 /**

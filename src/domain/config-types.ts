@@ -118,7 +118,7 @@ export interface OpsConfig {
 export interface Config {
   readonly exchanges: Readonly<Partial<Record<ExchangeId, ExchangeConfig>>>;
   readonly alerts: AlertsConfig;
-  /** Where the alert journal and the email outbox live (default `var/`), relative to the working directory. */
+  /** Where the alert journal and the delivery cursors live (default `var/`), relative to the working directory. */
   readonly state_dir: string;
   readonly http?: HttpConfig;
   readonly ops: OpsConfig;

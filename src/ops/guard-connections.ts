@@ -21,7 +21,7 @@ export interface ConnectionGuard {
 /**
  * Caps the connections an HTTP server holds, so idle or half-open clients can
  * never exhaust the process's file descriptors (which the journal and the
- * outbox need too) nor starve `/livez`.
+ * delivery cursors need too) nor starve `/livez`.
  *
  * A connection is busy while one of its requests is being answered (an event
  * stream stays busy until it ends) and idle otherwise: just opened, between
