@@ -9,6 +9,8 @@ export interface CliArgs {
   /** True when `--config` was not given and `config` is {@link DEFAULT_CONFIG}. */
   readonly configIsDefault: boolean;
   readonly version: boolean;
+  /** `--demo`: the service against the built-in simulated exchange and mail catcher. */
+  readonly demo: boolean;
   /** `--fake-exchange [--port N]`: serve the simulated Binance on this port instead of running the service. */
   readonly fakeExchangePort?: number;
   readonly help: boolean;
@@ -45,6 +47,9 @@ Options:
   --test-alert        send one test alert through every configured channel now,
                       print one line per channel; exit 0 only when all delivered
   --http ADDR         serve /livez, /readyz, /metrics and the status page on ADDR (host:port)
+  --demo              see it work in a minute: the service against a built-in
+                      simulated exchange (a scripted market) and mail catcher, status
+                      page on http://127.0.0.1:9464 (or --http), no network; Ctrl-C stops
   --fake-exchange     serve a simulated Binance (a scripted, volatile market) on
                       ws://127.0.0.1:PORT for a config's url:, until Ctrl-C
   --port PORT         with --fake-exchange (default 8765)
@@ -72,6 +77,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       options: {
         config: { type: 'string' },
         version: { type: 'boolean', short: 'V', default: false },
+        demo: { type: 'boolean', default: false },
         'fake-exchange': { type: 'boolean', default: false },
         port: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -105,12 +111,16 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   if (values.port !== undefined && !values['fake-exchange']) throw new UsageError('--port only makes sense with --fake-exchange');
   const port = values.port === undefined ? 8765 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected a port number 0-65535, got "${values.port}"`);
+  if (values.demo && (values.replay || values.record || values['fake-exchange'] || values['test-alert'] || values.check || values.config)) {
+    throw new UsageError('--demo runs on its own config: it cannot be combined with --config, --check, --replay, --record, --test-alert or --fake-exchange');
+  }
   if (values.send && !values.replay) throw new UsageError('--send only makes sense with --replay');
   if (values.record && values.replay) throw new UsageError('--record and --replay cannot be combined');
   return {
     config: values.config ?? DEFAULT_CONFIG,
     configIsDefault: values.config === undefined,
     version: values.version ?? false,
+    demo: values.demo ?? false,
     ...(values['fake-exchange'] ? { fakeExchangePort: port } : {}),
     help: values.help ?? false,
     check: values.check ?? false,

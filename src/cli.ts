@@ -1,12 +1,19 @@
 #!/usr/bin/env node
 // The only file that touches `process`: argv, environment, signals, exit codes.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Subject } from 'rxjs';
 import { fileURLToPath } from 'node:url';
 import { defaultConfigCandidates, parseCliArgs, USAGE, UsageError, type CliArgs } from './cli-args.js';
 import { ConfigError, type ConfigIssue, formatIssue } from './config/config-issue.js';
 import { loadConfig } from './config/load-config.js';
 import { summarizeConfig } from './config/summarize-config.js';
+import { decodeConfig } from './config/decode-config.js';
+import { demoConfig } from './demo/demo-config.js';
+import { listenOrFree } from './demo/listen-or-free.js';
+import { startMailCatcher } from './demo/mail-catcher.js';
+import type { CaughtMail } from './demo/parse-mail.js';
 import { startSimulatedBinance } from './demo/simulated-binance.js';
 import { createLogger } from './log.js';
 import { parseListenAddress } from './ops/parse-listen-address.js';
@@ -49,6 +56,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.fakeExchangePort !== undefined) return fakeExchange(args.fakeExchangePort, args);
+  if (args.demo) return demo(args);
   let packagedConfig = false;
   if (args.configIsDefault) {
     const [inCwd, ...others] = defaultConfigCandidates(process.cwd(), PACKAGE_ROOT);
@@ -197,6 +205,61 @@ async function fakeExchange(port: number, args: CliArgs): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   logger.info(`simulated Binance on ${market.url}: put "url: ${market.url}" under exchanges.binance; Ctrl-C stops it`);
+}
+
+/** The status page's port in the demo (Prometheus' registry has 9464 for exporters like this one). */
+const DEMO_HTTP_PORT = 9464;
+
+/**
+ * `--demo`: the real service (connectors, pipeline, journal, email channel, status page)
+ * against the simulated Binance and the mail catcher, both on loopback, with a fresh
+ * temporary state_dir, until SIGINT/SIGTERM.
+ */
+async function demo(args: CliArgs): Promise<void> {
+  const logger = createLogger('supervisor', { level: args.logLevel ?? 'INFO', ...(args.logFormat ? { format: args.logFormat } : {}) });
+  const say = logger.child('demo');
+  const stateDir = mkdtempSync(join(tmpdir(), 'crypto-supervisor-demo-'));
+  let listen = args.http;
+  if (listen === undefined) {
+    const picked = await listenOrFree(DEMO_HTTP_PORT);
+    if (picked.fellBack) say.warn(`port ${DEMO_HTTP_PORT} on 127.0.0.1 is taken: the status page uses ${picked.listen} instead`);
+    listen = picked.listen;
+  }
+  const market = await startSimulatedBinance({ port: 0, logger: logger.child('market') });
+  const mail$ = new Subject<CaughtMail>();
+  const catcher = await startMailCatcher({ logger: logger.child('mail-catcher'), onMail: (mail) => mail$.next(mail) });
+  const decoded = decodeConfig(demoConfig({ exchangeUrl: market.url, smtpPort: catcher.port, stateDir, listen }), { env: {} });
+  if (decoded._tag === 'Left') fail(`the demo's own config is invalid (a bug): ${decoded.left.map(formatIssue).join('; ')}`, 1);
+  const config = decoded.right;
+  const lock = lockStateDir(config.state_dir, { pid: process.pid, isAlive: processIsAlive });
+  process.on('exit', () => lock.release());
+  say.info(`a simulated Binance on ${market.url} plays a one-minute market (a rally to +7 %, a fall, a 12 s outage) on repeat; mail goes to a catcher on 127.0.0.1:${catcher.port}`);
+  say.info(`state (journal, cursors) in ${stateDir}: the journal is ${join(stateDir, 'alerts.jsonl')}`);
+
+  const handle = createSupervisor(config, { logger, caughtMail$: mail$ }).run();
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    logger.info(`received ${signal}, shutting down`);
+    setTimeout(() => process.exit(1), SHUTDOWN_BUDGET_MS).unref();
+    handle
+      .stop()
+      .then(() => Promise.all([catcher.close(), market.close()]))
+      .then(
+        () => {
+          logger.info(`stopped; the demo's journal stays in ${stateDir}`);
+          process.exit(0);
+        },
+        (error: unknown) => fail(`shutdown failed: ${errorMessage(error)}`, 1),
+      );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  handle.ready.then(
+    () => say.info(`status page: ${handle.httpUrl() ?? listen}/ ; the first price alert comes about 15 s after start, the outage at about 40 s; Ctrl-C stops`),
+    (error: unknown) => fail(`cannot start the demo: ${errorMessage(error)}`, 1),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -58,6 +58,19 @@ export interface SilenceView {
   readonly ts: number;
 }
 
+/**
+ * An email as a mail catcher received it (the demo's), for the status page's
+ * "Caught mail" panel: shown only when {@link OpsSources.caughtMail$} is given.
+ */
+export interface MailView {
+  /** When it was received (ms). */
+  readonly ts: number;
+  readonly to: readonly string[];
+  readonly subject: string;
+  /** The plain-text body. */
+  readonly text: string;
+}
+
 /** An enabled feed as configured: its exchange and symbols. */
 export interface OpsFeed {
   readonly exchange: string;
@@ -83,6 +96,8 @@ export interface OpsSources {
   readonly deliveries$?: Observable<ChannelEvent>;
   /** Tick received → alert emitted, ms, one per alert. */
   readonly latencyMs$?: Observable<number>;
+  /** Emails a local mail catcher received (`--demo`): the page then has a "Caught mail" panel. */
+  readonly caughtMail$?: Observable<MailView>;
   /** `heartbeatPings` output, when a heartbeat URL is configured. */
   readonly heartbeats$?: Observable<HeartbeatResult>;
 }

@@ -1,5 +1,6 @@
 import { alertHeadline } from '../domain/alert-text.js';
 import type { Alert } from '../domain/alert.js';
+import type { MailView } from './ops-sources.js';
 import type { ChannelView, FeedView, StatusSnapshot, SymbolRow } from './status-board.js';
 import { STATUS_PAGE_HTML } from './status-page-html.js';
 
@@ -87,6 +88,11 @@ function channelItem(channel: ChannelView): string {
   return `<li class="channel" data-channel="${escapeHtml(channel.channel)}" data-state="${channel.state}"><b>${escapeHtml(channel.label)}</b>${escapeHtml(words + waiting)}</li>`;
 }
 
+function mailItem(mail: MailView): string {
+  return `<li class="caught"><time datetime="${new Date(mail.ts).toISOString()}">${utcTime(mail.ts)}</time>`
+    + `<span class="subject">${escapeHtml(mail.subject)}</span><pre>${escapeHtml(mail.text)}</pre></li>`;
+}
+
 /** Replaces `marker` in `html`; a marker that is gone means the page changed under this renderer: fail loudly. */
 function fill(html: string, marker: string, content: string): string {
   if (!html.includes(marker)) throw new Error(`status page HTML has no ${JSON.stringify(marker)} to fill`);
@@ -116,6 +122,11 @@ export function renderStatusPage(snapshot: StatusSnapshot): string {
   const channels = snapshot.channels ?? [];
   html = fill(html, '<ul id="channels" class="channels"></ul>', `<ul id="channels" class="channels">${channels.map(channelItem).join('\n')}</ul>`);
   if (channels.length > 0) html = fill(html, '<div id="no-channels" class="empty">', '<div id="no-channels" class="empty" hidden>');
+  if (snapshot.mail) {
+    html = fill(html, '<section id="mail-panel" hidden>', '<section id="mail-panel">');
+    html = fill(html, '<ol id="mail" class="alerts mail"></ol>', `<ol id="mail" class="alerts mail"${snapshot.mail.length === 0 ? ' hidden' : ''}>${snapshot.mail.map(mailItem).join('\n')}</ol>`);
+    if (snapshot.mail.length > 0) html = fill(html, '<div id="no-mail" class="empty">', '<div id="no-mail" class="empty" hidden>');
+  }
   // `<` escaped so that no string in the state can close the script element.
   const json = JSON.stringify(snapshot).replace(/</g, '\\u003c');
   return fill(html, '<script src="status.js" defer></script>', `<script id="snapshot" type="application/json">${json}</script>\n<script src="status.js" defer></script>`);

@@ -107,7 +107,7 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
 
   const metrics = createOpsMetrics(registry);
   const changes$ = new Subject<void>();
-  const board = createStatusBoard(sources.feeds, now, () => changes$.next());
+  const board = createStatusBoard(sources.feeds, now, () => changes$.next(), { mailPanel: sources.caughtMail$ !== undefined });
   const startedAt = now();
   const hub = createSseHub({
     ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
@@ -159,6 +159,7 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
     metrics.delivery(event);
     board.channelEvent(event);
   });
+  watch('caughtMail$', sources.caughtMail$, (mail) => board.mail(mail));
   watch('latencyMs$', sources.latencyMs$, (ms) => metrics.latency(ms));
   watch('heartbeats$', sources.heartbeats$, (result) => metrics.heartbeat(result));
   // Ticks come by the hundred per second; browsers get the latest state per key, a few times a second.

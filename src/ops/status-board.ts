@@ -1,9 +1,12 @@
 import type { Alert } from '../domain/alert.js';
 import type { FeedEvent, FeedState } from '../domain/feed-status.js';
-import type { ChannelEvent, OpsFeed, SilenceView, SymbolView } from './ops-sources.js';
+import type { ChannelEvent, MailView, OpsFeed, SilenceView, SymbolView } from './ops-sources.js';
 
 /** How many alerts the status page keeps. */
 export const STATUS_PAGE_ALERTS = 50;
+
+/** How many caught emails the status page keeps. */
+export const STATUS_PAGE_MAILS = 20;
 
 /** The colour of a feed's status light. */
 export type FeedLight = 'green' | 'amber' | 'red' | 'grey';
@@ -59,6 +62,8 @@ export interface StatusSnapshot {
   readonly alerts: readonly Alert[];
   /** The alert channels, in start order. */
   readonly channels: readonly ChannelView[];
+  /** With a mail catcher only (the demo): caught emails, newest first, at most {@link STATUS_PAGE_MAILS}. */
+  readonly mail?: readonly MailView[];
 }
 
 /** What changed since the previous update; only non-empty parts are present. */
@@ -70,6 +75,8 @@ export interface StatusUpdate {
   readonly alerts?: readonly Alert[];
   /** Every channel, when one changed. */
   readonly channels?: readonly ChannelView[];
+  /** Every caught email, newest first, when one arrived. */
+  readonly mail?: readonly MailView[];
 }
 
 /** The status page's state, updated in place per event. */
@@ -79,6 +86,8 @@ export interface StatusBoard {
   alert(alert: Alert): void;
   silence(silence: SilenceView): void;
   channelEvent(event: ChannelEvent): void;
+  /** An email the mail catcher received (only shown with `mailPanel`). */
+  mail(mail: MailView): void;
   /** Current state of every enabled feed (and any other exchange seen). */
   feeds(): readonly FeedView[];
   snapshot(): StatusSnapshot;
@@ -115,6 +124,7 @@ interface MutableRow {
  * @param feeds the enabled feeds: their symbols get a row before their first tick.
  * @param now the server clock.
  * @param onChange called after every change (the server throttles pushes on it).
+ * @param options `mailPanel`: keep caught emails and show them (the demo's mail catcher).
  *
  * @example
  * const board = createStatusBoard([{ exchange: 'binance', symbols: ['BTC/USDT'] }], Date.now, () => undefined);
@@ -122,7 +132,14 @@ interface MutableRow {
  * board.snapshot().symbols[0]?.price;
  * // 67000
  */
-export function createStatusBoard(feeds: readonly OpsFeed[], now: () => number, onChange: () => void): StatusBoard {
+export function createStatusBoard(
+  feeds: readonly OpsFeed[],
+  now: () => number,
+  onChange: () => void,
+  options: { readonly mailPanel?: boolean } = {},
+): StatusBoard {
+  const mails: MailView[] | undefined = options.mailPanel ? [] : undefined;
+  let mailChanged = false;
   const startedAt = now();
   const feedsByExchange = new Map<string, MutableFeed>();
   const rows = new Map<string, MutableRow>();
@@ -221,6 +238,13 @@ export function createStatusBoard(feeds: readonly OpsFeed[], now: () => number, 
       channelsChanged = true;
       onChange();
     },
+    mail(mail) {
+      if (mails === undefined) return;
+      mails.unshift(mail);
+      if (mails.length > STATUS_PAGE_MAILS) mails.pop();
+      mailChanged = true;
+      onChange();
+    },
     feeds: () => [...feedsByExchange.values()].map(feedView),
     snapshot: () => ({
       now: now(),
@@ -229,17 +253,20 @@ export function createStatusBoard(feeds: readonly OpsFeed[], now: () => number, 
       symbols: [...rows.values()].map(rowView),
       alerts: [...alerts],
       channels: [...channels.values()],
+      ...(mails ? { mail: [...mails] } : {}),
     }),
     takeUpdate() {
-      if (changedFeeds.size === 0 && changedRows.size === 0 && newAlerts.length === 0 && !channelsChanged) return undefined;
+      if (changedFeeds.size === 0 && changedRows.size === 0 && newAlerts.length === 0 && !channelsChanged && !mailChanged) return undefined;
       const update: StatusUpdate = {
         now: now(),
         ...(changedFeeds.size > 0 ? { feeds: [...changedFeeds].map(feedView) } : {}),
         ...(changedRows.size > 0 ? { symbols: [...changedRows].map(rowView) } : {}),
         ...(newAlerts.length > 0 ? { alerts: [...newAlerts] } : {}),
         ...(channelsChanged ? { channels: [...channels.values()] } : {}),
+        ...(mailChanged && mails ? { mail: [...mails] } : {}),
       };
       channelsChanged = false;
+      mailChanged = false;
       changedFeeds.clear();
       changedRows.clear();
       newAlerts.length = 0;

@@ -67,6 +67,8 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   @keyframes arrive { from { background: rgba(88,166,255,.25); } to { background: transparent; } }
   .alerts time { color: var(--muted); font-variant-numeric: tabular-nums; }
   .alerts .what b { font-weight: 600; }
+  .mail li { grid-template-columns: 82px 1fr; }
+  .mail pre { grid-column: 1 / -1; margin: 4px 0 0; white-space: pre-wrap; color: var(--muted); font-size: 12px; }
   .empty { color: var(--muted); padding: 10px 2px; }
   footer { color: var(--muted); font-size: 12px; padding: 0 28px 24px; }
   footer a { color: var(--muted); }
@@ -105,6 +107,11 @@ export const STATUS_PAGE_HTML = `<!doctype html>
     <h2>Last alerts</h2>
     <ol id="alerts" class="alerts"></ol>
     <div id="no-alerts" class="empty">No alert since the service started.</div>
+  </section>
+  <section id="mail-panel" hidden>
+    <h2>Caught mail</h2>
+    <ol id="mail" class="alerts mail"></ol>
+    <div id="no-mail" class="empty">No email yet: the demo's mail catcher shows here what the email channel sends.</div>
   </section>
 </main>
 <footer>Live over Server-Sent Events from this service. Also: <a href="livez">/livez</a> · <a href="readyz">/readyz</a> · <a href="metrics">/metrics</a></footer>

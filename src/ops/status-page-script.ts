@@ -204,6 +204,25 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
     $('no-channels').hidden = (state.channels || []).length > 0;
   }
 
+  // ---- caught mail (the demo's mail catcher only), newest first
+  function renderMail() {
+    if (!state.mail) return;
+    $('mail-panel').hidden = false;
+    var list = $('mail');
+    list.textContent = '';
+    state.mail.forEach(function (m) {
+      var li = el('li', 'caught');
+      var time = el('time', '', fmtTime(m.ts));
+      time.setAttribute('datetime', new Date(m.ts).toISOString());
+      li.appendChild(time);
+      li.appendChild(el('span', 'subject', m.subject));
+      li.appendChild(el('pre', '', m.text));
+      list.appendChild(li);
+    });
+    $('no-mail').hidden = state.mail.length > 0;
+    list.hidden = state.mail.length === 0;
+  }
+
   // ---- ages, once a second, from the server's clock
   function refreshAges() {
     var now = serverNow();
@@ -238,6 +257,8 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
     snapshot.symbols.forEach(function (r) { state.rows.set(rowKey(r), r); });
     state.alerts = snapshot.alerts.slice(0, MAX_ALERTS);
     state.channels = snapshot.channels || [];
+    state.mail = snapshot.mail;
+    renderMail();
     renderChannels();
     renderFeeds();
     renderAllRows();
@@ -258,6 +279,10 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
         state.rows.set(key, r);
         renderRow(r, previous);
       });
+    }
+    if (update.mail) {
+      state.mail = update.mail;
+      renderMail();
     }
     if (update.channels) {
       state.channels = update.channels;

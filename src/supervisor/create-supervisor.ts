@@ -122,7 +122,10 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
 
     const ops = opsSurface(
       config,
-      { feeds: sources.feeds, feedEvents$, ticks$: ticks, symbols$, alerts$: alerts, deliveries$: deliveries, latencyMs$ },
+      {
+        feeds: sources.feeds, feedEvents$, ticks$: ticks, symbols$, alerts$: alerts, deliveries$: deliveries, latencyMs$,
+        ...(options.caughtMail$ ? { caughtMail$: options.caughtMail$ } : {}),
+      },
       { logger, scheduler, now, ...(listen ? { listen } : {}), ...(options.heartbeatGet ? { heartbeatGet: options.heartbeatGet } : {}) },
     );
     // Subscribing connects the feeds; their sockets open asynchronously, so every consumer

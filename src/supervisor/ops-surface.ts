@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { silentSymbols } from '../operators/symbol-silence.js';
 import { allFeedsLive } from '../ops/all-feeds-live.js';
 import { heartbeatPings, type HeartbeatOptions } from '../ops/heartbeat-pings.js';
-import type { ChannelEvent, SymbolView } from '../ops/ops-sources.js';
+import type { ChannelEvent, MailView, SymbolView } from '../ops/ops-sources.js';
 import { type OpsServer, startOpsServer } from '../ops/start-ops-server.js';
 import type { EnabledFeed } from './feed-sources.js';
 
@@ -22,6 +22,8 @@ export interface OpsInputs {
   readonly alerts$: Observable<Alert>;
   readonly deliveries$?: Observable<ChannelEvent>;
   readonly latencyMs$: Observable<number>;
+  /** Emails a local mail catcher received (the demo). */
+  readonly caughtMail$?: Observable<MailView>;
 }
 
 /** Options of {@link opsSurface}. */
@@ -84,6 +86,7 @@ export function opsSurface(config: Config, inputs: OpsInputs, options: OpsSurfac
         silences$: silences,
         ...(inputs.deliveries$ ? { deliveries$: inputs.deliveries$ } : {}),
         latencyMs$: inputs.latencyMs$,
+        ...(inputs.caughtMail$ ? { caughtMail$: inputs.caughtMail$ } : {}),
       },
       { logger: logger.child('http'), now: options.now },
     ).then((started) => {

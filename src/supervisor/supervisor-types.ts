@@ -6,6 +6,7 @@ import type { Tick } from '../domain/tick.js';
 import type { Logger } from '../log.js';
 import type { PriceState } from '../operators/price-state.js';
 import type { HeartbeatOptions } from '../ops/heartbeat-pings.js';
+import type { MailView } from '../ops/ops-sources.js';
 import type { ReplayProgress } from '../replay/replay-progress.js';
 import type { Channel } from '../delivery/channel.js';
 import type { SendNowResult } from '../delivery/send-now.js';
@@ -31,6 +32,8 @@ export interface SupervisorOptions {
   readonly http?: string;
   /** HTTP client of the heartbeat pings (tests). */
   readonly heartbeatGet?: HeartbeatOptions['get'];
+  /** Emails a local mail catcher received (`--demo`): the status page shows them in a "Caught mail" panel. */
+  readonly caughtMail$?: Observable<MailView>;
 }
 
 /** A running service. */

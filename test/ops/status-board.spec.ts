@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { FeedAlert, PriceAlert } from '../../src/domain/alert.js';
-import { STATUS_PAGE_ALERTS, createStatusBoard } from '../../src/ops/status-board.js';
+import { STATUS_PAGE_ALERTS, STATUS_PAGE_MAILS, createStatusBoard } from '../../src/ops/status-board.js';
 
 describe('createStatusBoard', () => {
   const feeds = [{ exchange: 'binance', symbols: ['BTC/USDT', 'ETH/USDT'] }];
@@ -93,4 +93,22 @@ describe('createStatusBoard', () => {
     board.channelEvent({ type: 'delivered', channel: 'email', entries: 3, backlog: 0 });
     expect(board.snapshot().channels[0]).to.deep.equal({ channel: 'email', label: 'email (smtp.example.com)', backlog: 0, delivered: 1, state: 'ok' });
   });
+
+  it('keeps caught mail, newest first and at most STATUS_PAGE_MAILS, only with mailPanel (the demo)', () => {
+    const mail = (n: number) => ({ ts: n, to: ['you@demo.invalid'], subject: `mail ${n}`, text: 'body' });
+    const plain = createStatusBoard(feeds, () => 42, () => undefined);
+    plain.mail(mail(1));
+    expect(plain.snapshot()).to.not.have.property('mail');
+    expect(plain.takeUpdate()).to.equal(undefined);
+
+    const demo = createStatusBoard(feeds, () => 42, () => undefined, { mailPanel: true });
+    expect(demo.snapshot().mail).to.deep.equal([]);
+    for (let n = 1; n <= STATUS_PAGE_MAILS + 1; n++) demo.mail(mail(n));
+    const shown = demo.snapshot().mail!;
+    expect(shown).to.have.length(STATUS_PAGE_MAILS);
+    expect(shown[0]?.subject).to.equal(`mail ${STATUS_PAGE_MAILS + 1}`);
+    expect(demo.takeUpdate()?.mail).to.deep.equal(shown);
+    expect(demo.takeUpdate()).to.equal(undefined);
+  });
 });
+
