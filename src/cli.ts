@@ -239,7 +239,10 @@ async function demo(args: CliArgs): Promise<void> {
   const handle = createSupervisor(config, { logger, caughtMail$: mail$ }).run();
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(130);
+    if (stopping) {
+      logger.warn(`received ${signal} again, exiting now`);
+      process.exit(130);
+    }
     stopping = true;
     logger.info(`received ${signal}, shutting down`);
     setTimeout(() => process.exit(1), SHUTDOWN_BUDGET_MS).unref();

@@ -85,10 +85,13 @@ describe('crypto-supervisor --demo (npm run demo)', function () {
     const child = startCli(['--demo', '--http', '127.0.0.1:0'], { TMPDIR: tmp.path });
     const run = finished(child);
     let stdout = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (stdout.includes('status page: ')) child.kill('SIGTERM');
-    });
+      if (!stdout.includes('status page: ')) return;
+      child.stdout?.off('data', onData);
+      child.kill('SIGTERM');
+    };
+    child.stdout?.on('data', onData);
     const result = await run;
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.include('received SIGTERM, shutting down');
