@@ -28,7 +28,7 @@ import type { Channel, DeliveryBatch, JournaledEntry } from './channel.js';
 import { DEFAULT_DELIVERY_RETRY, type DeliveryRetryConfig, deliveryRetryDelay } from './delivery-retry.js';
 import { digestGroups } from './digest-groups.js';
 import { readJournal } from './read-journal.js';
-import { readStateFile, writeStateFile } from './state-dir.js';
+import { readStateFile, StateDirError, writeStateFile } from './state-dir.js';
 
 /** What the delivery path did for one channel; each carries the channel's backlog after the event. */
 export type DeliveryEvent =
@@ -168,6 +168,7 @@ export function deliverChannel(channel: Channel, entries$: Observable<JournaledE
       }
     };
 
+    let cursorRefused = false;
     const loadCursor = (): Cursor | undefined => {
       try {
         const text = readStateFile(stateDir, cursorFile);
@@ -178,6 +179,12 @@ export function deliverChannel(channel: Channel, entries$: Observable<JournaledE
         }
         return { journal: value.journal, readFrom: value.readFrom, deliveredThrough: value.deliveredThrough };
       } catch (error) {
+        if (error instanceof StateDirError) {
+          // Not followed, and it never will be: starting over from the journal's start at every start would flood the receiver.
+          logger.warn(`${errorMessage(error)}: ${channel.label} cannot keep its progress; it delivers what is journaled from now on`);
+          cursorRefused = true;
+          return undefined;
+        }
         logger.warn(`cannot use ${cursorFile} (${errorMessage(error)}); ${channel.label} delivers the whole journal again`);
         return { journal: options.journal().identity, readFrom: 0, deliveredThrough: -1 };
       }
@@ -188,7 +195,7 @@ export function deliverChannel(channel: Channel, entries$: Observable<JournaledE
     let cursor = loadCursor();
     if (cursor === undefined) {
       cursor = { journal: journal.identity, readFrom: journal.size, deliveredThrough: journal.size - 1 };
-      logger.info(`${channel.label}: first start, delivering alerts journaled from now on`);
+      if (!cursorRefused) logger.info(`${channel.label}: first start, delivering alerts journaled from now on`);
       saveCursor(cursor);
     } else if (cursor.journal !== journal.identity) {
       logger.warn(`${channel.label}: the journal was replaced since its last delivery; delivering the current journal from its start`);

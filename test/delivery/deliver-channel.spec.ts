@@ -170,6 +170,13 @@ describe('deliverChannel', () => {
       expect(errors.filter((line) => /cannot record the delivery progress of email \(test\) in .*: .*delivery is a symlink/.test(line))).to.have.length(1);
       expect(errors.some((line) => /cannot quarantine batch \w+ of email \(test\)/.test(line))).to.equal(true);
       expect(lines.join('\n')).to.not.contain('next start');
+      // The next start cannot read a cursor through the symlink either: one WARN, and no flood of the whole journal.
+      lines.length = 0;
+      const again = scriptedChannel('email');
+      await run([again], EMPTY);
+      expect(again.attempts).to.deep.equal([]);
+      expect(lines.filter((line) => line.includes('[WARN]'))).to.have.length(1);
+      expect(lines.find((line) => line.includes('[WARN]'))).to.match(/delivery is a symlink; it is not followed out of the state directory: email \(test\) cannot keep its progress; it delivers what is journaled from now on$/);
     } finally {
       outside.remove();
     }
