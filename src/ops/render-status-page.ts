@@ -1,4 +1,5 @@
 import { alertHeadline } from '../domain/alert-text.js';
+import { formatPrice } from '../domain/format-price.js';
 import type { Alert } from '../domain/alert.js';
 import type { MailView } from './ops-sources.js';
 import type { ChannelView, FeedView, StatusSnapshot, SymbolRow } from './status-board.js';
@@ -11,12 +12,8 @@ function escapeHtml(text: string): string {
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
-/** As the page's script shows them: 2 decimals from 100 up, 4 from 1, 8 below. */
-function fmtPrice(p: number | undefined): string {
-  if (!isNum(p)) return '\u2014';
-  const digits = p >= 100 ? 2 : p >= 1 ? 4 : 8;
-  return p.toLocaleString('en-US', { minimumFractionDigits: Math.min(2, digits), maximumFractionDigits: digits });
-}
+/** As the page's script shows them (and the email): 2 decimals from 100 up, 4 from 1, 8 below. */
+const fmtPrice = formatPrice;
 
 function fmtPct(f: number | undefined): string {
   if (!isNum(f)) return '\u2014';

@@ -1,6 +1,7 @@
 import type { Alert, FeedAlert, PriceAlert } from '../../domain/alert.js';
 import { TEST_MARK } from './alert-lines.js';
 import { alertHeadline, durationLabel, signedPercent, windowLabel } from '../../domain/alert-text.js';
+import { formatPrice } from '../../domain/format-price.js';
 
 /** The readable parts of an alert email. */
 export interface EmailContent {
@@ -41,8 +42,9 @@ function priceSection(alert: PriceAlert): AlertSection {
     rows: [
       ['Rule', `${alert.rule} (${window} window)`],
       ['Change', `${signedPercent(alert.change, 2)} (${alert.direction})`],
-      ['Price', `${alert.price} at ${utc(alert.ts)}`],
-      ['Reference', `${alert.reference} at ${alert.referenceTs !== undefined ? utc(alert.referenceTs) : 'an unknown time'}`],
+      ['Price', `${formatPrice(alert.price)} at ${utc(alert.ts)}`],
+      // No reference time: the 24 h rule measured from the exchange's own rolling 24 h open.
+      ['Reference', `${formatPrice(alert.reference)} ${alert.referenceTs !== undefined ? `at ${utc(alert.referenceTs)}` : "(the exchange's 24 h open)"}`],
       ['Level', level],
       ['Coverage', `${Math.round(alert.coverage * 100)}% of the ${window} window had data`],
     ],

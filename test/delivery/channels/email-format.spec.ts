@@ -41,8 +41,8 @@ describe('formatEmail', () => {
           'BTC/USDT on binance: up +5.23% in 24h',
           '  Rule:         pct_24h (24h window)',
           '  Change:       +5.23% (up)',
-          '  Price:        36812.5 at 2023-11-14T22:13:20.000Z',
-          '  Reference:    34983.1 at 2023-11-13T22:13:20.000Z',
+          '  Price:        36,812.50 at 2023-11-14T22:13:20.000Z',
+          '  Reference:    34,983.10 at 2023-11-13T22:13:20.000Z',
           '  Level:        1 (first crossing)',
           '  Coverage:     100% of the 24h window had data',
           '',
@@ -60,9 +60,16 @@ describe('formatEmail', () => {
       expect(text).to.contain('  Change:       -4.07% (down)\n');
     });
 
-    it('says when the reference time is unknown', () => {
-      const { referenceTs: _dropped, ...withoutTime } = btcUp;
-      expect(formatEmail([withoutTime]).text).to.contain('  Reference:    34983.1 at an unknown time\n');
+    it("names the exchange's own 24 h open as the reference when there is no reference time", () => {
+      const { referenceTs: _dropped, ...fromOpen } = btcUp;
+      expect(formatEmail([fromOpen]).text).to.contain("  Reference:    34,983.10 (the exchange's 24 h open)\n");
+      expect(formatEmail([fromOpen]).text).to.not.contain('unknown');
+    });
+
+    it('formats prices as the status page does (separators; 2, 4 or 8 decimals by size)', () => {
+      expect(formatEmail([{ ...btcUp, price: 0.5234567891, reference: 0.5 }]).text).to.contain('  Price:        0.52345679 at ');
+      expect(formatEmail([{ ...btcUp, price: 2.5, reference: 2 }]).text).to.contain('  Reference:    2.00 at ');
+      expect(formatEmail([{ ...btcUp, price: 67200, reference: 64000 }]).text).to.contain('  Price:        67,200.00 at ');
     });
 
     it('describes a feed alert with its reason and times', () => {
@@ -93,7 +100,7 @@ describe('formatEmail', () => {
     it('has the same rows as the text, escaped', () => {
       const { html } = formatEmail([btcUp, krakenDown]);
       expect(html).to.contain('<h3>BTC/USDT on binance: up +5.23% in 24h</h3>');
-      expect(html).to.contain('<tr><th align="left">Price</th><td>36812.5 at 2023-11-14T22:13:20.000Z</td></tr>');
+      expect(html).to.contain('<tr><th align="left">Price</th><td>36,812.50 at 2023-11-14T22:13:20.000Z</td></tr>');
       expect(html).to.contain('<tr><th align="left">Reason</th><td>socket closed &lt;1006&gt;</td></tr>');
       expect(html).not.to.contain('<1006>');
     });
