@@ -20,9 +20,13 @@ function subjectItem(alert: Alert): string {
   return `${alert.symbol} ${signedPercent(alert.change, 1)} (${windowLabel(alert.windowMs)}, ${alert.exchange})`;
 }
 
+/** Largest move first (by size, either direction), then feed alerts; ties keep arrival order. */
+const moveSize = (alert: Alert) => (alert.kind === 'price' ? Math.abs(alert.change) : -1);
+
 function subject(alerts: readonly Alert[]): string {
   if (alerts.length === 1) return alertHeadline(alerts[0]!);
-  const named = alerts.slice(0, SUBJECT_ITEMS).map(subjectItem);
+  const largestFirst = [...alerts].sort((a, b) => moveSize(b) - moveSize(a));
+  const named = largestFirst.slice(0, SUBJECT_ITEMS).map(subjectItem);
   if (alerts.length > SUBJECT_ITEMS) named.push('…');
   return `${alerts.length} alerts: ${named.join(', ')}`;
 }
@@ -102,7 +106,7 @@ function html(alerts: readonly Alert[]): string {
 
 /**
  * Renders a digest of alerts as an email: a subject naming the symbol(s),
- * exchange and signed change, and plain-text and HTML bodies with one section
+ * exchange and signed change (a digest's subject leads with the largest move), and plain-text and HTML bodies with one section
  * per alert (rule and window, signed % with two decimals, direction, price,
  * reference price and its time, level, coverage). Times are UTC ISO 8601.
  *

@@ -20,14 +20,22 @@ describe('formatEmail', () => {
       expect(formatEmail([recovered]).subject).to.equal('kraken feed recovered after 1h 2m 5s');
     });
 
-    it('counts a digest and names its first three alerts', () => {
+    it('counts a digest and names its three largest moves, the largest first, then feed alerts', () => {
       expect(formatEmail([btcUp, ethDown]).subject).to.equal(
         '2 alerts: BTC/USDT +5.2% (24h, binance), ETH/USDT -4.1% (1h, coinbase)',
       );
-      expect(formatEmail(crash(30)).subject).to.equal(
-        '30 alerts: C0/USDT -5.0% (24h, binance), C1/USDT -5.1% (24h, binance), C2/USDT -5.2% (24h, binance), …',
+      expect(formatEmail([ethDown, btcUp]).subject).to.equal(
+        '2 alerts: BTC/USDT +5.2% (24h, binance), ETH/USDT -4.1% (1h, coinbase)',
       );
-      expect(formatEmail([krakenDown, btcUp]).subject).to.equal('2 alerts: kraken feed down, BTC/USDT +5.2% (24h, binance)');
+      expect(formatEmail(crash(30)).subject).to.equal(
+        '30 alerts: C29/USDT -7.9% (24h, binance), C28/USDT -7.8% (24h, binance), C27/USDT -7.7% (24h, binance), …',
+      );
+      expect(formatEmail([krakenDown, btcUp]).subject).to.equal('2 alerts: BTC/USDT +5.2% (24h, binance), kraken feed down');
+    });
+
+    it('keeps the body in arrival order', () => {
+      const { text } = formatEmail([ethDown, btcUp]);
+      expect(text.indexOf('ETH/USDT on coinbase')).to.be.lessThan(text.indexOf('BTC/USDT on binance'));
     });
   });
 
