@@ -42,6 +42,16 @@ interface Waiting {
 const EXCERPT = 80;
 
 /**
+ * JSON.stringify replacer: a fractional number with 12 significant digits, so the
+ * journal says `"change":0.06`, not `0.06000000000000005` (binary float noise from
+ * `(price - reference) / reference`); far more precision than a price or a
+ * fraction of a window means. Integers (times, levels) are untouched.
+ */
+function withoutFloatNoise(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && Number.isFinite(value) && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value;
+}
+
+/**
  * Opens the journal for appending, inside `stateDir` (never through a symlink,
  * mode 0600). One writer per `state_dir` (the CLI holds the state_dir lock).
  *
@@ -118,7 +128,7 @@ export function openJournal(stateDir: string, path: string, options: JournalWrit
   };
 
   const writeOne = (item: Waiting): JournaledEntry => {
-    const line = JSON.stringify(item.test ? { ...item.entry, test: true } : item.entry);
+    const line = JSON.stringify(item.test ? { ...item.entry, test: true } : item.entry, withoutFloatNoise);
     const data = Buffer.from(`${needsNewline ? '\n' : ''}${line}\n`, 'utf8');
     const offset = size + (needsNewline ? 1 : 0);
     let done = 0;

@@ -34,6 +34,17 @@ describe('openJournal', () => {
     expect(readJournal(dir.path, path(), b!.offset).entries).to.deep.equal([b]);
   });
 
+  it('writes no float noise: fractions with 12 significant digits, integers untouched', () => {
+    const journal = openJournal(dir.path, path());
+    const noisy = { ...btcUp, change: 0.06000000000000005, coverage: 0.0022236333474445857, price: 0.1 + 0.2 };
+    journal.append(noisy);
+    journal.close();
+    const line = fileLines()[0]!;
+    expect(line).to.contain('"change":0.06,').and.contain('"coverage":0.00222363334744').and.contain('"price":0.3,');
+    expect(line).to.contain(`"ts":${btcUp.ts},`);
+    expect(readJournal(dir.path, path(), 0).entries[0]?.entry).to.deep.equal({ ...noisy, change: 0.06, coverage: 0.00222363334744, price: 0.3 });
+  });
+
   it('starts the next record on a new line after a torn last line, and reports the fragment once', () => {
     const whole = `${JSON.stringify(btcUp)}\n`;
     writeFileSync(path(), `${whole}{"kind":"price","ts":17000`);
