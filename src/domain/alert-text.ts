@@ -39,11 +39,12 @@ function feedHeadline(alert: FeedAlert): string {
 
 /**
  * One alert in one line, as an email subject and a log line say it:
- * `BTC/USDT +5.23% in 24h on binance`, `... (level 2)` for an escalation,
+ * `BTC/USDT +5.23% in 24h on binance`, `... (level 2)` for an escalation
+ * (never on a move's first alert, whatever its level),
  * `binance feed down for 2m`.
  */
 export function alertHeadline(alert: Alert): string {
   if (alert.kind === 'feed') return feedHeadline(alert);
-  const level = alert.level > 1 ? ` (level ${alert.level})` : '';
+  const level = (alert.fromLevel ?? 0) > 0 ? ` (level ${alert.level})` : '';
   return `${alert.symbol} ${signedPercent(alert.change, 2)} in ${windowLabel(alert.windowMs)} on ${alert.exchange}${level}`;
 }

@@ -26,6 +26,12 @@ export interface PriceAlert {
   readonly windowMs: number;
   /** 1 for the first crossing, n for the crossing of n x threshold (escalation). */
   readonly level: number;
+  /**
+   * The level this move had already alerted at, when this alert is an escalation
+   * of it; absent on a move's first alert (which may start above level 1 when the
+   * price jumped past 2 x the threshold at once: that is no escalation).
+   */
+  readonly fromLevel?: number;
   /** Fraction (0..1) of the window for which we had data. */
   readonly coverage: number;
   /** Local time (ms) the tick that raised the alert was received, when known (live feeds): tick-to-alert latency. */

@@ -81,7 +81,7 @@ export function dedupeMoves(thresholds: Thresholds, options: DedupeMovesOptions 
           const next = nextAlertLevel(level, candidate.magnitude, bySlot[slot]!, hysteresis);
           // State first: the emission below may re-enter.
           slots[slot] = next;
-          if (next > level) subscriber.next(priceAlertOf(candidate, next));
+          if (next > level) subscriber.next(priceAlertOf(candidate, next, level));
           else if (next < level) subscriber.next(moveRearmedOf(candidate.exchange, candidate.symbol, slot, candidate.ts, level));
         },
         error: (error: unknown) => subscriber.error(error),

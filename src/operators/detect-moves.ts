@@ -95,7 +95,7 @@ export function detectMoves(thresholds: Thresholds, options: DetectMovesOptions 
             levels[slot] = next;
             if (next > level) {
               metrics ??= readTickMetrics(meter, track, tick);
-              subscriber.next(priceAlertOf(ruleCandidate(metrics, slot, bySlot[slot]!), next));
+              subscriber.next(priceAlertOf(ruleCandidate(metrics, slot, bySlot[slot]!), next, level));
             } else if (next < level) {
               subscriber.next(moveRearmedOf(tick.exchange, tick.symbol, slot, tick.ts, level));
             }

@@ -13,13 +13,14 @@ export function isPriceAlert(move: PriceMove): move is PriceAlert {
   return move.kind === 'price';
 }
 
-/** The alert for a reading that raised its key to `level`. */
-export function priceAlertOf(candidate: AlertCandidate, level: number): PriceAlert {
+/** The alert for a reading that raised its key to `level` from `fromLevel` (0: the move's first alert). */
+export function priceAlertOf(candidate: AlertCandidate, level: number, fromLevel = 0): PriceAlert {
   const { ts, exchange, symbol, rule, direction, change, price, reference, referenceTs, windowMs, coverage, receivedAt } = candidate;
-  const alert: PriceAlert =
+  const first: PriceAlert =
     referenceTs === undefined
       ? { kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, windowMs, level, coverage }
       : { kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, referenceTs, windowMs, level, coverage };
+  const alert: PriceAlert = fromLevel > 0 ? { ...first, fromLevel } : first;
   // Only when known (live feeds), so replayed and library alerts stay as they were.
   return receivedAt === undefined ? alert : { ...alert, receivedAt };
 }

@@ -154,7 +154,7 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
         : [a.exchange, ' feed recovered: was blind for ' + fmtDuration(a.blindMs)];
     }
     return [a.exchange + ' ' + a.symbol, ' ' + fmtPct(a.change) + ' in ' + windowName(a.windowMs) +
-      (a.level > 1 ? ' (level ' + a.level + ')' : '') + ' at ' + fmtPrice(a.price) + ', from ' + fmtPrice(a.reference)];
+      (a.fromLevel > 0 ? ' (level ' + a.level + ')' : '') + ' at ' + fmtPrice(a.price) + ', from ' + fmtPrice(a.reference)];
   }
   function alertColor(a) {
     if (a.kind === 'feed') return a.rule === 'feed_down' ? 'down' : 'up';

@@ -27,9 +27,13 @@ function reading(change: number, overrides: Partial<AlertCandidate> = {}): Alert
   };
 }
 
-function alertFor(candidate: AlertCandidate, level: number): PriceAlert {
+/** The alert for `candidate` at `level`; `fromLevel` for an escalation of a move that had alerted at that level. */
+function alertFor(candidate: AlertCandidate, level: number, fromLevel?: number): PriceAlert {
   const { ts, exchange, symbol, rule, direction, change, price, reference, referenceTs, windowMs, coverage } = candidate;
-  return { kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, referenceTs: referenceTs!, windowMs, level, coverage };
+  return {
+    kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, referenceTs: referenceTs!, windowMs, level, coverage,
+    ...(fromLevel === undefined ? {} : { fromLevel }),
+  };
 }
 
 describe('dedupeAlerts', () => {
@@ -49,7 +53,7 @@ describe('dedupeAlerts', () => {
       const r = { a: reading(0.051), b: reading(0.045), c: reading(0.052), d: reading(0.103), e: reading(0.03), f: reading(0.05) };
       const source = hot('  a b c d e f', r);
       const expected = '    a - - d - f';
-      expectObservable(source.pipe(dedupe())).toBe(expected, { a: alertFor(r.a, 1), d: alertFor(r.d, 2), f: alertFor(r.f, 1) });
+      expectObservable(source.pipe(dedupe())).toBe(expected, { a: alertFor(r.a, 1), d: alertFor(r.d, 2, 1), f: alertFor(r.f, 1) });
     });
   });
 
@@ -60,9 +64,9 @@ describe('dedupeAlerts', () => {
       const expected = '    a b - d - - g';
       expectObservable(source.pipe(dedupe())).toBe(expected, {
         a: alertFor(r.a, 1),
-        b: alertFor(r.b, 2),
-        d: alertFor(r.d, 3),
-        g: alertFor(r.g, 4),
+        b: alertFor(r.b, 2, 1),
+        d: alertFor(r.d, 3, 2),
+        g: alertFor(r.g, 4, 3),
       });
     });
   });

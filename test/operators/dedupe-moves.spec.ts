@@ -16,9 +16,13 @@ function reading(change: number, ts = 0, overrides: Partial<AlertCandidate> = {}
   };
 }
 
-function alertFor(c: AlertCandidate, level: number): PriceAlert {
+/** The alert for `c` at `level`; `fromLevel` for an escalation of a move that had alerted at that level. */
+function alertFor(c: AlertCandidate, level: number, fromLevel?: number): PriceAlert {
   const { ts, exchange, symbol, rule, direction, change, price, reference, referenceTs, windowMs, coverage } = c;
-  return { kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, referenceTs: referenceTs!, windowMs, level, coverage };
+  return {
+    kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, referenceTs: referenceTs!, windowMs, level, coverage,
+    ...(fromLevel === undefined ? {} : { fromLevel }),
+  };
 }
 
 function rearmFor(c: AlertCandidate, level: number): MoveRearmed {
@@ -37,9 +41,19 @@ describe('dedupeMoves', () => {
       const expected = '    a - - d e f';
       expectObservable(source.pipe(dedupeMoves(DEFAULT_THRESHOLDS))).toBe(expected, {
         a: alertFor(r.a, 1),
-        d: alertFor(r.d, 2),
+        d: alertFor(r.d, 2, 1),
         e: rearmFor(r.e, 2),
         f: alertFor(r.f, 1),
+      });
+    });
+  });
+
+  it('marks an escalation with the level it escalates from, and a first alert past 2 x the threshold not at all', () => {
+    createTestScheduler().run(({ hot, expectObservable }) => {
+      const r = { a: reading(0.11), b: reading(0.16) };
+      expectObservable(hot('a b', r).pipe(dedupeMoves(DEFAULT_THRESHOLDS))).toBe('a b', {
+        a: alertFor(r.a, 2),
+        b: alertFor(r.b, 3, 2),
       });
     });
   });
@@ -60,7 +74,7 @@ describe('dedupeMoves', () => {
     createTestScheduler().run(({ hot, expectObservable }) => {
       const held = { a: reading(0.055, 1_000), b: reading(0.1, 2_000) };
       expectObservable(hot('a b', held).pipe(dedupeMoves(DEFAULT_THRESHOLDS, { restored: [restoredUp(1, 0)] }))).toBe('- b', {
-        b: alertFor(held.b, 2),
+        b: alertFor(held.b, 2, 1),
       });
       const faded = { a: reading(0.02, 1_000) };
       expectObservable(hot('a', faded).pipe(dedupeMoves(DEFAULT_THRESHOLDS, { restored: [restoredUp(1, 0)] }))).toBe('a', {

@@ -21,11 +21,13 @@ const DAY: Thresholds = { ...DEFAULT_THRESHOLDS, pct_short: 0.5 };
 const btc = (price: number, ts: number, extra: Partial<Tick> = {}): Tick => ({ exchange: 'binance', symbol: 'BTC/USDT', price, ts, ...extra });
 
 /** A pct_24h alert against the exchange's open. */
-function dayAlert(tick: Tick, level: number): PriceAlert {
+/** `fromLevel`: the level an escalation escalates from (absent on a move's first alert). */
+function dayAlert(tick: Tick, level: number, fromLevel?: number): PriceAlert {
   const change = tick.price / tick.open24h! - 1;
   return {
     kind: 'price', ts: tick.ts, exchange: tick.exchange, symbol: tick.symbol, rule: 'pct_24h', direction: change > 0 ? 'up' : 'down',
     change, price: tick.price, reference: tick.open24h!, windowMs: 86_400_000, level, coverage: 1,
+    ...(fromLevel === undefined ? {} : { fromLevel }),
   };
 }
 
@@ -57,7 +59,7 @@ describe('detectAlerts', () => {
       const expected = '    - b - - e - g';
       expectObservable(source.pipe(detectAlerts(DAY))).toBe(expected, {
         b: dayAlert(ticks.b, 1),
-        e: dayAlert(ticks.e, 2),
+        e: dayAlert(ticks.e, 2, 1),
         g: dayAlert(ticks.g, 1),
       });
     });
@@ -69,7 +71,7 @@ describe('detectAlerts', () => {
       const ticks = { a: day(95, 0), b: day(96, 1), c: day(94.9, 2), d: day(89.9, 3) };
       const source = hot('  a b c d', ticks);
       const expected = '    a - - d';
-      expectObservable(source.pipe(detectAlerts(DAY))).toBe(expected, { a: dayAlert(ticks.a, 1), d: dayAlert(ticks.d, 2) });
+      expectObservable(source.pipe(detectAlerts(DAY))).toBe(expected, { a: dayAlert(ticks.a, 1), d: dayAlert(ticks.d, 2, 1) });
     });
   });
 

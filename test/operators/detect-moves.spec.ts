@@ -26,11 +26,13 @@ const day = (price: number, ts: number, extra: Partial<Tick> = {}): Tick => ({
 const btc = (price: number, ts: number): Tick => ({ exchange: 'binance', symbol: 'BTC/USDT', price, ts });
 
 /** A pct_24h alert against the exchange's open of 100. */
-function dayAlert(tick: Tick, level: number): PriceAlert {
+/** `fromLevel`: the level an escalation escalates from (absent on a move's first alert). */
+function dayAlert(tick: Tick, level: number, fromLevel?: number): PriceAlert {
   const change = tick.price / tick.open24h! - 1;
   return {
     kind: 'price', ts: tick.ts, exchange: tick.exchange, symbol: tick.symbol, rule: 'pct_24h', direction: change > 0 ? 'up' : 'down',
     change, price: tick.price, reference: tick.open24h!, windowMs: 86_400_000, level, coverage: 1,
+    ...(fromLevel === undefined ? {} : { fromLevel }),
   };
 }
 
@@ -69,7 +71,7 @@ describe('detectMoves', () => {
       const expected = '    a b - d - f';
       expectObservable(source.pipe(detectMoves(DAY))).toBe(expected, {
         a: dayAlert(ticks.a, 1),
-        b: dayAlert(ticks.b, 2),
+        b: dayAlert(ticks.b, 2, 1),
         d: rearm(ticks.d, 'pct_24h', 'up', 2),
         f: dayAlert(ticks.f, 1),
       });
@@ -95,7 +97,7 @@ describe('detectMoves', () => {
         const source = hot('  a b c d', ticks);
         const expected = '    - - c d';
         expectObservable(source.pipe(detectMoves(DAY, { restored: [restored(1, 0)] }))).toBe(expected, {
-          c: dayAlert(ticks.c, 2),
+          c: dayAlert(ticks.c, 2, 1),
           d: rearm(ticks.d, 'pct_24h', 'up', 2),
         });
       });
@@ -117,7 +119,7 @@ describe('detectMoves', () => {
       createTestScheduler().run(({ hot, expectObservable }) => {
         const ticks = { a: day(115, 1_000), b: day(116, 2_000) };
         expectObservable(hot('a b', ticks).pipe(detectMoves(DAY, { restored: [restored(1, 0)] }))).toBe('a -', {
-          a: dayAlert(ticks.a, 3),
+          a: dayAlert(ticks.a, 3, 1),
         });
       });
     });
@@ -167,8 +169,8 @@ describe('detectMoves', () => {
       createTestScheduler().run(({ cold, expectObservable }) => {
         const ticks = { a: day(105.5, 1_000), b: day(110, 2_000) };
         const moves = cold('a b|', ticks).pipe(detectMoves(DAY, { restored: [restored(1, 0)] }));
-        expectObservable(moves).toBe('- b|', { b: dayAlert(ticks.b, 2) });
-        expectObservable(moves).toBe('- b|', { b: dayAlert(ticks.b, 2) });
+        expectObservable(moves).toBe('- b|', { b: dayAlert(ticks.b, 2, 1) });
+        expectObservable(moves).toBe('- b|', { b: dayAlert(ticks.b, 2, 1) });
       });
     });
 

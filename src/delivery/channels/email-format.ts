@@ -40,7 +40,11 @@ interface AlertSection {
 function priceSection(alert: PriceAlert): AlertSection {
   const window = windowLabel(alert.windowMs);
   const level =
-    alert.level > 1 ? `${alert.level} (escalation: the move crossed ${alert.level} x the threshold)` : '1 (first crossing)';
+    (alert.fromLevel ?? 0) > 0
+      ? `${alert.level} (escalation: the move crossed ${alert.level} x the threshold)`
+      : alert.level > 1
+        ? `${alert.level} (first alert of this move: it crossed ${alert.level} x the threshold at once)`
+        : '1 (first crossing)';
   return {
     heading: `${alert.symbol} on ${alert.exchange}: ${alert.direction} ${signedPercent(alert.change, 2)} in ${window}`,
     rows: [

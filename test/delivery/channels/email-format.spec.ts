@@ -14,6 +14,14 @@ describe('formatEmail', () => {
       expect(formatEmail([ethDown]).subject).to.equal('ETH/USDT -4.07% in 1h on coinbase (level 2)');
     });
 
+    it("never labels a move's first alert an escalation, even one that starts past 2 x the threshold", () => {
+      const { fromLevel: _first, ...jumped } = ethDown;
+      const email = formatEmail([jumped]);
+      expect(email.subject).to.equal('ETH/USDT -4.07% in 1h on coinbase');
+      expect(email.text).to.contain('  Level:        2 (first alert of this move: it crossed 2 x the threshold at once)\n');
+      expect(email.text).to.not.contain('escalation');
+    });
+
     it('names the exchange and how long it was blind for a feed alert', () => {
       expect(formatEmail([krakenDown]).subject).to.equal('kraken feed down for 2m 5s');
       const recovered: FeedAlert = { ...krakenDown, rule: 'feed_recovered', blindMs: 3_725_000 };

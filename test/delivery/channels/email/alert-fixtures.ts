@@ -14,7 +14,7 @@ export const btcUp: PriceAlert = {
 /** A short-window fall of ETH/USDT on coinbase, second escalation level, partial coverage. */
 export const ethDown: PriceAlert = {
   kind: 'price', ts: T0 + 1000, exchange: 'coinbase', symbol: 'ETH/USDT', rule: 'pct_short', direction: 'down',
-  change: -0.0407, price: 1980.12, reference: 2064.13, referenceTs: T0 - HOUR_MS, windowMs: HOUR_MS, level: 2, coverage: 0.75,
+  change: -0.0407, price: 1980.12, reference: 2064.13, referenceTs: T0 - HOUR_MS, windowMs: HOUR_MS, level: 2, fromLevel: 1, coverage: 0.75,
 };
 
 /** kraken blind for 2m 5s. */
