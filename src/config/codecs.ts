@@ -156,7 +156,7 @@ export const AlertsCodec = t.partial({
   alertmanager: AlertmanagerCodec,
 });
 
-export const HttpCodec = t.type({ listen: ListenAddress });
+export const HttpCodec = t.intersection([t.type({ listen: ListenAddress }), t.partial({ public_url: HttpUrl })]);
 
 export const OpsCodec = t.partial({ heartbeat_url: HttpUrl, heartbeat_every_ms: PositiveMs });
 

@@ -175,7 +175,7 @@ export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Eit
     exchanges,
     alerts,
     state_dir: file.state_dir ?? 'var/',
-    ...(file.http ? { http: { listen: file.http.listen } } : {}),
+    ...(file.http ? { http: { listen: file.http.listen, ...(file.http.public_url ? { public_url: file.http.public_url } : {}) } } : {}),
     ops: {
       ...(file.ops?.heartbeat_url ? { heartbeat_url: file.ops.heartbeat_url } : {}),
       heartbeat_every_ms: file.ops?.heartbeat_every_ms ?? 60_000,

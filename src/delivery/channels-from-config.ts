@@ -15,6 +15,8 @@ export interface ChannelsFromConfigOptions {
   readonly timeoutMs?: number;
   /** Clock for `Retry-After` dates and Alertmanager's `endsAt`. Default `Date.now`. */
   readonly now?: () => number;
+  /** `http.public_url`: emails link to the status page there. Default: no link. */
+  readonly statusPageUrl?: string;
   /** Runs Alertmanager's re-send timer. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
 }
@@ -37,7 +39,7 @@ export function channelsFromConfig(alerts: AlertsConfig, options: ChannelsFromCo
     ...(options.now ? { now: options.now } : {}),
   };
   return [
-    ...(alerts.email ? [emailChannel(alerts.email)] : []),
+    ...(alerts.email ? [emailChannel(alerts.email, options.statusPageUrl ? { statusPageUrl: options.statusPageUrl } : {})] : []),
     ...alerts.webhooks.map((webhook, i) => webhookChannel(webhook, i, http)),
     ...(alerts.telegram ? telegramChannels(alerts.telegram, http) : []),
     ...(alerts.alertmanager

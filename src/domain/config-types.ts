@@ -105,6 +105,8 @@ export interface AlertmanagerConfig {
 export interface HttpConfig {
   /** `host:port`, e.g. `127.0.0.1:9464`. */
   readonly listen: string;
+  /** The status page's address as readers reach it (behind a proxy, say): emails link to it. Absent: no link. */
+  readonly public_url?: string;
 }
 
 /** Dead-man's-switch settings. */

@@ -75,6 +75,7 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
       : (options.channels ??
         channelsFromConfig(config.alerts, {
           logger: logger.child('channels'),
+          ...(config.http?.public_url ? { statusPageUrl: config.http.public_url } : {}),
           ...(options.now ? { now: options.now } : {}),
           ...(options.scheduler ? { scheduler: options.scheduler } : {}),
         }));

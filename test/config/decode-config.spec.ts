@@ -122,6 +122,13 @@ describe('decodeConfig', () => {
     expect(config.alerts.email?.password).to.equal('pw');
   });
 
+  it('keeps http.public_url (the status page as readers reach it), absent when not set', () => {
+    expect(decoded({ ...minimal(), http: { listen: '127.0.0.1:9464', public_url: 'https://watch.example.com/' } }).http).to.deep.equal({
+      listen: '127.0.0.1:9464', public_url: 'https://watch.example.com/',
+    });
+    expect(decoded({ ...minimal(), http: { listen: '127.0.0.1:9464' } }).http).to.deep.equal({ listen: '127.0.0.1:9464' });
+  });
+
   describe('rejects, naming the key path', () => {
     const cases: Array<[string, unknown, string]> = [
       ['a typo in a key, with a hint', { ...minimal(), alerts: { tresholds: {} } }, 'alerts.tresholds: unknown key (did you mean "thresholds"?)'],
@@ -144,6 +151,7 @@ describe('decodeConfig', () => {
       ['no enabled exchange', { exchanges: { coinbase: { symbols: ['BTC/USD'], enabled: false } } }, 'exchanges: no enabled exchange; configure one of binance, coinbase, kraken, okx, bybit, bitstamp'],
       ['a missing exchanges key', { alerts: {} }, 'exchanges: is required'],
       ['a URL that is not a WebSocket', { exchanges: { kraken: { symbols: ['BTC/USD'], url: 'http://x' } } }, 'exchanges.kraken.url: expected a ws:// or wss:// URL, got "http://x"'],
+      ['a public_url that is not one', { ...minimal(), http: { listen: '127.0.0.1:9464', public_url: 'watch.example.com' } }, 'http.public_url: expected an http:// or https:// URL, got "watch.example.com"'],
       ['a bad listen address', { ...minimal(), http: { listen: '9464' } }, 'http.listen: expected host:port, e.g. 127.0.0.1:9464, got "9464"'],
       ['a top-level list', ['exchanges'], 'expected a mapping with an "exchanges" key at the top level'],
       ['an empty file', null, 'the config file is empty'],

@@ -10,6 +10,8 @@ import { type EmailTransport, smtpTransport } from './email-transport.js';
 export interface EmailChannelOptions {
   /** How messages leave (tests: anything Observable-shaped). Default {@link smtpTransport} of the config. */
   readonly transport?: EmailTransport;
+  /** `http.public_url`: each email links to the status page there. */
+  readonly statusPageUrl?: string;
 }
 
 /**
@@ -45,7 +47,7 @@ export function emailChannel(config: EmailConfig, options: EmailChannelOptions =
           date: new Date(Math.max(...alerts.map((alert) => alert.ts))),
           from: config.from_addr,
           to: config.to_addrs,
-          ...formatEmail(alerts, { test: shown.some((each) => each.test) }),
+          ...formatEmail(alerts, { test: shown.some((each) => each.test), ...(options.statusPageUrl ? { statusPageUrl: options.statusPageUrl } : {}) }),
         });
       }).pipe(ignoreElements()),
     classify: classifyEmailFailure,

@@ -79,18 +79,19 @@ const intro = (alerts: readonly Alert[]) =>
 
 const FOOTER = 'Times are UTC (ISO 8601). Sent by crypto-supervisor.';
 
-function text(alerts: readonly Alert[]): string {
+function text(alerts: readonly Alert[], statusPageUrl: string | undefined): string {
   const width = 14;
   const blocks = alerts.map(section).map(({ heading, rows }) =>
     [heading, ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)}${value}`)].join('\n'),
   );
-  return `${intro(alerts)}\n\n${blocks.join('\n\n')}\n\n-- \n${FOOTER}\n`;
+  const link = statusPageUrl ? `Status page: ${statusPageUrl}\n\n` : '';
+  return `${intro(alerts)}\n\n${blocks.join('\n\n')}\n\n${link}-- \n${FOOTER}\n`;
 }
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-function html(alerts: readonly Alert[]): string {
+function html(alerts: readonly Alert[], statusPageUrl: string | undefined): string {
   const blocks = alerts.map(section).map(
     ({ heading, rows }) =>
       `<h3>${escapeHtml(heading)}</h3>\n<table cellpadding="2">\n${rows
@@ -102,6 +103,7 @@ function html(alerts: readonly Alert[]): string {
     '<html><body style="font-family: sans-serif">',
     `<p>${escapeHtml(intro(alerts))}</p>`,
     ...blocks,
+    ...(statusPageUrl ? [`<p><a href="${escapeHtml(statusPageUrl)}">Status page</a></p>`] : []),
     `<p style="color: #666">${escapeHtml(FOOTER)}</p>`,
     '</body></html>',
     '',
@@ -122,11 +124,12 @@ function html(alerts: readonly Alert[]): string {
  * @see emailChannel, which sends it.
  */
 export function formatEmail(alerts: readonly Alert[], options: EmailFormatOptions = {}): EmailContent {
-  if (!options.test) return { subject: subject(alerts), text: text(alerts), html: html(alerts) };
+  const link = options.statusPageUrl;
+  if (!options.test) return { subject: subject(alerts), text: text(alerts, link), html: html(alerts, link) };
   return {
     subject: `${TEST_MARK} ${subject(alerts)}`,
-    text: `${TEST_NOTE}\n\n${text(alerts)}`,
-    html: html(alerts).replace('<html><body style="font-family: sans-serif">', `<html><body style="font-family: sans-serif">\n<p><strong>${escapeHtml(TEST_NOTE)}</strong></p>`),
+    text: `${TEST_NOTE}\n\n${text(alerts, link)}`,
+    html: html(alerts, link).replace('<html><body style="font-family: sans-serif">', `<html><body style="font-family: sans-serif">\n<p><strong>${escapeHtml(TEST_NOTE)}</strong></p>`),
   };
 }
 
@@ -134,6 +137,8 @@ export function formatEmail(alerts: readonly Alert[], options: EmailFormatOption
 export interface EmailFormatOptions {
   /** A `--test-alert`: `[TEST]` first in the subject and a sentence saying so first in the body. */
   readonly test?: boolean;
+  /** `http.public_url`: a line linking to the status page before the footer. */
+  readonly statusPageUrl?: string;
 }
 
 const TEST_NOTE = 'This is a test alert (crypto-supervisor --test-alert): nothing moved.';

@@ -41,6 +41,14 @@ describe('formatEmail', () => {
       expect(formatEmail([krakenDown, btcUp]).subject).to.equal('2 alerts: BTC/USDT +5.2% (24h, binance), kraken feed down');
     });
 
+    it('links to the status page when http.public_url is set, and not otherwise', () => {
+      const email = formatEmail([btcUp], { statusPageUrl: 'https://watch.example.com/' });
+      expect(email.text).to.contain('\n\nStatus page: https://watch.example.com/\n\n-- \n');
+      expect(email.html).to.contain('<p><a href="https://watch.example.com/">Status page</a></p>');
+      expect(formatEmail([btcUp]).text).to.not.contain('Status page');
+      expect(formatEmail([btcUp]).html).to.not.contain('Status page');
+    });
+
     it('keeps the body in arrival order', () => {
       const { text } = formatEmail([ethDown, btcUp]);
       expect(text.indexOf('ETH/USDT on coinbase')).to.be.lessThan(text.indexOf('BTC/USDT on binance'));
