@@ -62,4 +62,11 @@ export interface Channel {
    * receives every batch once it was delivered.
    */
   background?(delivered$: Observable<DeliveryBatch>): Observable<never>;
+  /**
+   * Optional: called once at start, before anything is sent, with the journal
+   * entries still in force (oldest first; no test entries, no price alert whose
+   * move re-armed or went stale), so that a channel keeping state about what
+   * fires (Alertmanager) resumes it after a restart.
+   */
+  restore?(entries: readonly JournalEntry[]): void;
 }

@@ -32,7 +32,7 @@ import type { ReplayProgress } from '../replay/replay-progress.js';
 import { replayTicks } from '../replay/replay-ticks.js';
 import { alertDelivery } from './alert-delivery.js';
 import { detectSupervisorMoves } from './alert-detection.js';
-import { restoredDedupeLevels } from './restored-dedupe-levels.js';
+import { restoredFromJournal } from './restored-dedupe-levels.js';
 import { feedSources, statusesOf } from './feed-sources.js';
 import { opsSurface } from './ops-surface.js';
 import type { ReplayRunOptions, ReplaySummary, Supervisor, SupervisorHandle, SupervisorOptions } from './supervisor-types.js';
@@ -101,8 +101,10 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     // The status page shows every tick's metrics: the rules then share them instead of running fused.
     const metrics = new Subject<TickMetrics>();
     const symbols$ = metrics.pipe(map(symbolView));
-    // A move alerted before a restart does not alert again at the same level.
-    const restored = restoredDedupeLevels(config, { logger, now: now(), journalPath: delivery.journalPath });
+    // A move alerted before a restart does not alert again at the same level, and
+    // a channel that keeps alerts firing (Alertmanager) keeps firing what still holds.
+    const { levels: restored, inForce } = restoredFromJournal(config, { logger, now: now(), journalPath: delivery.journalPath });
+    for (const channel of delivery.channels) channel.restore?.(inForce);
     const raised = detectSupervisorMoves(config, ticks, statusesOf(feedEvents$), {
       scheduler,
       restored,

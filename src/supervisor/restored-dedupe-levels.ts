@@ -1,5 +1,6 @@
 import { readJournalTail } from '../delivery/read-journal-tail.js';
 import type { Config } from '../domain/config-types.js';
+import type { JournalEntry } from '../domain/alert.js';
 import type { DedupeLevel } from '../domain/dedupe-level.js';
 import { errorMessage } from '../domain/error-message.js';
 import type { Logger } from '../log.js';
@@ -12,6 +13,59 @@ export interface RestoreOptions {
   readonly now: number;
   /** The journal's path, `<state_dir>/alerts.jsonl`. */
   readonly journalPath: string;
+}
+
+/** What a start resumes from the journal's tail (see {@link restoredFromJournal}). */
+export interface RestoredFromJournal {
+  /** The dedupe levels of the moves in progress, for `detectMoves({ restored })`. */
+  readonly levels: DedupeLevel[];
+  /**
+   * The tail's entries still in force, oldest first, for `Channel.restore`: every
+   * non-test entry, except price alerts whose move re-armed after them or whose
+   * latest entry is older than its rule's window (the keys not in `levels`).
+   */
+  readonly inForce: JournalEntry[];
+}
+
+const moveKey = (m: Pick<DedupeLevel, 'exchange' | 'symbol' | 'rule' | 'direction'>) =>
+  `${m.exchange}\u0000${m.symbol}\u0000${m.rule}\u0000${m.direction}`;
+
+/**
+ * The state a start resumes from, read once from the journal's tail: the dedupe
+ * levels (see {@link restoredDedupeLevels}) and the entries still in force, so
+ * that a channel that keeps alerts firing (Alertmanager) keeps firing the moves
+ * and feed outages that fired before the restart. Logs and fails as
+ * {@link restoredDedupeLevels} does (an unreadable journal restores nothing).
+ *
+ * @example
+ * const { levels, inForce } = restoredFromJournal(config, { logger, now: Date.now(), journalPath: 'var/alerts.jsonl' });
+ * for (const channel of channels) channel.restore?.(inForce);
+ */
+export function restoredFromJournal(config: Config, options: RestoreOptions): RestoredFromJournal {
+  const { logger, now, journalPath } = options;
+  const { thresholds } = config.alerts;
+  const longestWindowMs = Math.max(thresholds.window_24h_ms, thresholds.window_short_ms);
+  try {
+    const tail = readJournalTail(config.state_dir, journalPath, { since: now - longestWindowMs });
+    if (tail.skipped > 0) {
+      logger.warn(`dedupe: ${tail.skipped} unreadable line(s) in ${journalPath} skipped while restoring; the rest is used`);
+    }
+    const entries = tail.entries.filter((journaled) => journaled.test !== true).map((journaled) => journaled.entry);
+    const levels = rebuildDedupeLevels(entries, { thresholds, now });
+    if (levels.length === 0) {
+      logger.info('dedupe: no move in progress in the journal, every rule armed');
+    } else {
+      const shown = levels.slice(0, 5).map((l) => `${l.exchange} ${l.symbol} ${l.rule} ${l.direction} at level ${l.level}`);
+      const more = levels.length > shown.length ? `, and ${levels.length - shown.length} more` : '';
+      logger.info(`dedupe: ${levels.length} level${levels.length === 1 ? '' : 's'} restored from the journal (${shown.join(', ')}${more})`);
+    }
+    const holding = new Set(levels.map(moveKey));
+    const inForce = entries.filter((entry) => entry.kind !== 'price' || holding.has(moveKey(entry)));
+    return { levels, inForce };
+  } catch (error) {
+    logger.warn(`dedupe: cannot read ${journalPath} (${errorMessage(error)}): starting with every rule armed; a move in progress may alert again`);
+    return { levels: [], inForce: [] };
+  }
 }
 
 /**
@@ -32,28 +86,5 @@ export interface RestoreOptions {
  * // Logs: INFO supervisor: dedupe: 1 level restored from the journal (binance BTC/USDT pct_24h up at level 1)
  */
 export function restoredDedupeLevels(config: Config, options: RestoreOptions): DedupeLevel[] {
-  const { logger, now, journalPath } = options;
-  const { thresholds } = config.alerts;
-  const longestWindowMs = Math.max(thresholds.window_24h_ms, thresholds.window_short_ms);
-  try {
-    const tail = readJournalTail(config.state_dir, journalPath, { since: now - longestWindowMs });
-    if (tail.skipped > 0) {
-      logger.warn(`dedupe: ${tail.skipped} unreadable line(s) in ${journalPath} skipped while restoring; the rest is used`);
-    }
-    const levels = rebuildDedupeLevels(
-      tail.entries.filter((journaled) => journaled.test !== true).map((journaled) => journaled.entry),
-      { thresholds, now },
-    );
-    if (levels.length === 0) {
-      logger.info('dedupe: no move in progress in the journal, every rule armed');
-    } else {
-      const shown = levels.slice(0, 5).map((l) => `${l.exchange} ${l.symbol} ${l.rule} ${l.direction} at level ${l.level}`);
-      const more = levels.length > shown.length ? `, and ${levels.length - shown.length} more` : '';
-      logger.info(`dedupe: ${levels.length} level${levels.length === 1 ? '' : 's'} restored from the journal (${shown.join(', ')}${more})`);
-    }
-    return levels;
-  } catch (error) {
-    logger.warn(`dedupe: cannot read ${journalPath} (${errorMessage(error)}): starting with every rule armed; a move in progress may alert again`);
-    return [];
-  }
+  return restoredFromJournal(config, options).levels;
 }

@@ -6,7 +6,7 @@ import { decodeConfig } from '../../src/config/decode-config.js';
 import type { PriceAlert } from '../../src/domain/alert.js';
 import type { Config } from '../../src/domain/config-types.js';
 import { createLogger } from '../../src/log.js';
-import { restoredDedupeLevels } from '../../src/supervisor/restored-dedupe-levels.js';
+import { restoredDedupeLevels, restoredFromJournal } from '../../src/supervisor/restored-dedupe-levels.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 
 const NOW = Date.UTC(2025, 0, 2, 12, 0, 0);
@@ -52,6 +52,26 @@ describe('restoredDedupeLevels', () => {
     ]);
     expect(lines).to.deep.equal([
       '1970-01-01 00:00:00 [INFO] supervisor: dedupe: 1 level restored from the journal (binance BTC/USDT pct_24h up at level 2)',
+    ]);
+  });
+
+  it('restoredFromJournal: the same levels and, from the same read, the entries still in force for the channels', () => {
+    dir.write('state/alerts.jsonl', [
+      line(alert(NOW - 2 * HOUR, { rule: 'pct_short', windowMs: HOUR })), // stale
+      line({ kind: 'feed', ts: NOW - HOUR, exchange: 'kraken', rule: 'feed_down', downSince: NOW - 2 * HOUR, blindMs: HOUR }),
+      line(alert(NOW - HOUR)),
+      line(alert(NOW - HOUR / 2, { level: 2 })),
+      line(alert(NOW - HOUR / 2, { exchange: 'kraken' })), // re-armed below
+      line({ kind: 'rearm', ts: NOW - HOUR / 4, exchange: 'kraken', symbol: 'BTC/USDT', rule: 'pct_24h', direction: 'up', level: 1 }),
+      line({ ...alert(NOW - 60_000, { symbol: 'SOL/USDT' }), test: true }),
+    ].join(''));
+    const { levels, inForce } = restoredFromJournal(config, { logger: createLogger('supervisor', { write: (l) => lines.push(l), now: () => 0 }), now: NOW, journalPath: journalPath() });
+    expect(levels).to.deep.equal(restore());
+    expect(inForce.map((e) => [e.kind, e.exchange, e.ts, 'level' in e ? e.level : undefined])).to.deep.equal([
+      ['feed', 'kraken', NOW - HOUR, undefined],
+      ['price', 'binance', NOW - HOUR, 1],
+      ['price', 'binance', NOW - HOUR / 2, 2],
+      ['rearm', 'kraken', NOW - HOUR / 4, 1],
     ]);
   });
 

@@ -96,10 +96,11 @@ function matchesMove(labels: Readonly<Record<string, string>>, move: Readonly<Re
  *    Replicas of a pair must send the same external labels: a label that
  *    differs per replica makes their posts two alerts to Alertmanager.
  *
- * Known limit: the firing set lives in memory. After a restart the supervisor
- * re-sends nothing that fired before it (dedupe does not raise it again), so
- * Alertmanager resolves such a move within 4 x `resend_every_ms`; its re-arm
- * later resolves it again, harmlessly.
+ * 7. `restore` (called at start with the journal entries still in force) seeds
+ *    the firing set: a price move that has not re-armed, and a `feed_down`
+ *    without a later `feed_recovered`, fire again with their original
+ *    `startsAt`, re-sent at once and then every `resend_every_ms`, so a
+ *    restart does not let Alertmanager expire a move that still holds.
  *
  * @example
  * const channel = alertmanagerChannel({ urls: ['http://127.0.0.1:9093'], resend_every_ms: 60_000, external_labels: {} });
@@ -127,6 +128,8 @@ export function alertmanagerChannel(config: AlertmanagerConfig, options: Alertma
   let resendDone: Promise<void> = Promise.resolve();
   /** A re-send failed and none succeeded since: further failures are not logged again. */
   let resendFailing = false;
+  /** `restore` seeded firing alerts: the first re-send goes out at start, not a period later. */
+  let restored = false;
 
   const findFiring = (pending: Map<string, AlertmanagerAlert>, move: Record<string, string>) =>
     [...pending.values(), ...firing.values()].filter((alert) => matchesMove(alert.labels, move));
@@ -263,12 +266,17 @@ export function alertmanagerChannel(config: AlertmanagerConfig, options: Alertma
         return from(resendDone).pipe(concatMap(() => postToPeers([...pending.values()], batch.id)));
       }),
     classify: classifyAlertmanagerFailure,
+    restore: (entries) => {
+      remember({ id: 'alertmanager-restore', entries: entries.map((entry) => ({ offset: 0, entry })) });
+      restored = firing.size > 0;
+      if (restored) logger.info(`${firing.size} alert(s) that fired before the restart fire again`);
+    },
     background: (delivered$) =>
       delivered$.pipe(
         connect((shared$) =>
           merge(
             shared$.pipe(tap(remember), ignoreElements()),
-            timer(config.resend_every_ms, config.resend_every_ms, scheduler).pipe(
+            timer(restored ? 0 : config.resend_every_ms, config.resend_every_ms, scheduler).pipe(
               exhaustMap(() => resendFiring()),
               takeUntil(shared$.pipe(ignoreElements(), endWith(true))),
             ),

@@ -210,4 +210,41 @@ describe('alertmanagerChannel', () => {
     for (let i = 2; i < 4; i++) expect(postedIn(peerA, i).map((a) => a.labels.alertname)).to.deep.equal(['CryptoFeedDown']);
     background.unsubscribe();
   });
+
+  it('restore (at start) fires again what still held before a restart: original startsAt, re-sent at once, then every period', async () => {
+    const channel = channelFor({ urls: [peerA.url] }, 60_000);
+    const level2 = { ...btcUp, ts: T0 + 60_000, level: 2, change: 0.1 };
+    const ethUp = { ...btcUp, symbol: 'ETH/USDT' };
+    channel.restore!([krakenDown, btcUp, level2, ethUp, { ...btcRearmed, symbol: 'ETH/USDT' }]);
+    const delivered$ = new Subject<DeliveryBatch>();
+    const background = channel.background!(delivered$).subscribe();
+    await peerA.waitForRequests(1);
+    expect(peerA.requests[0]!.headers['idempotency-key']).to.match(/^alertmanager-resend-/);
+    expect(postedIn(peerA, 0).map((a) => [a.labels.alertname, a.labels.symbol, a.labels.level, a.startsAt, a.endsAt])).to.deep.equal([
+      ['CryptoFeedDown', undefined, undefined, iso(krakenDown.ts), iso(NOW + 4 * 60_000)],
+      ['CryptoPriceMove', 'BTC/USDT', '1', iso(T0), iso(NOW + 4 * 60_000)],
+      ['CryptoPriceMove', 'BTC/USDT', '2', iso(T0 + 60_000), iso(NOW + 4 * 60_000)],
+    ]);
+    expect(lines.some((l) => l.includes('3 alert(s) that fired before the restart fire again'))).to.equal(true);
+    // The move's re-arm after the restart resolves both restored levels.
+    const rearm = batchOf([{ ...btcRearmed, level: 2 }]);
+    expect(await attempt(channel, rearm)).to.equal('delivered');
+    expect(postedIn(peerA, 1).map((a) => [a.labels.level, a.endsAt])).to.deep.equal([
+      ['1', iso(btcRearmed.ts)],
+      ['2', iso(btcRearmed.ts)],
+    ]);
+    background.unsubscribe();
+  });
+
+  it('restore with nothing in force fires nothing', async () => {
+    const channel = channelFor({ urls: [peerA.url] }, 60_000);
+    channel.restore!([krakenDown, krakenRecovered, btcUp, btcRearmed]);
+    const delivered$ = new Subject<DeliveryBatch>();
+    const background = channel.background!(delivered$).subscribe();
+    const fire = batchOf([krakenDown]);
+    expect(await attempt(channel, fire)).to.equal('delivered');
+    expect(peerA.requests.map((r) => r.headers['idempotency-key'])).to.deep.equal([fire.id]);
+    expect(lines).to.deep.equal([]);
+    background.unsubscribe();
+  });
 });
