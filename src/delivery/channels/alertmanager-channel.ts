@@ -269,7 +269,7 @@ export function alertmanagerChannel(config: AlertmanagerConfig, options: Alertma
     restore: (entries) => {
       remember({ id: 'alertmanager-restore', entries: entries.map((entry) => ({ offset: 0, entry })) });
       restored = firing.size > 0;
-      if (restored) logger.info(`${firing.size} alert(s) that fired before the restart fire again`);
+      if (restored) logger.info(`${firing.size} alert${firing.size === 1 ? '' : 's'} that fired before the restart fire${firing.size === 1 ? 's' : ''} again (re-sent now)`);
     },
     background: (delivered$) =>
       delivered$.pipe(

@@ -225,7 +225,7 @@ describe('alertmanagerChannel', () => {
       ['CryptoPriceMove', 'BTC/USDT', '1', iso(T0), iso(NOW + 4 * 60_000)],
       ['CryptoPriceMove', 'BTC/USDT', '2', iso(T0 + 60_000), iso(NOW + 4 * 60_000)],
     ]);
-    expect(lines.some((l) => l.includes('3 alert(s) that fired before the restart fire again'))).to.equal(true);
+    expect(lines.some((l) => l.includes('3 alerts that fired before the restart fire again (re-sent now)'))).to.equal(true);
     // The move's re-arm after the restart resolves both restored levels.
     const rearm = batchOf([{ ...btcRearmed, level: 2 }]);
     expect(await attempt(channel, rearm)).to.equal('delivered');
