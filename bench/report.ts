@@ -3,6 +3,7 @@ import type { FramesToAlertsResult } from './frames-to-alerts.js';
 import type { HeapGrowthResult } from './heap-growth.js';
 import type { LiveLatencyResult } from './live-latency.js';
 import type { ReplaySpeedResult } from './replay-speed.js';
+import type { ReplayVsFloorResult } from './replay-vs-floor.js';
 import type { SymbolScaleResult } from './symbol-scale.js';
 import type { TicksToAlertsResult } from './ticks-to-alerts.js';
 
@@ -40,6 +41,7 @@ export interface BenchResults {
   readonly memory: HeapGrowthResult;
   readonly liveLatency: LiveLatencyResult;
   readonly replay: ReplaySpeedResult;
+  readonly replayVsFloor: ReplayVsFloorResult;
   readonly checks: readonly BenchCheck[];
   readonly durationMs: number;
 }
@@ -70,7 +72,33 @@ export function benchTargets(results: BenchResults): Record<string, TargetOutcom
     bytesPerSymbolWindow: outcome(memory.bytesPerSymbolWindow, '<=', 65_536, 'bytes'),
     liveP99Ms: outcome(liveLatency.p99Ms, '<', 5, 'ms'),
     replayTimesRealTime: outcome(replay.timesRealTime, '>=', 5000, 'x real time'),
+    replayVsReadParse: replayVsFloorTarget(results.replayVsFloor),
   };
+}
+
+/** Measurement 7's target (issue 18): `--replay` at most 2x reading and parsing the file. */
+export function replayVsFloorTarget(result: ReplayVsFloorResult): TargetOutcome {
+  return outcome(result.ratio, '<=', 2, 'x read + parse');
+}
+
+/** Measurement 7's row of the table, alone (`npm run bench -- replay-cli` prints it). */
+export function formatReplayVsFloorRow(result: ReplayVsFloorResult): string {
+  const target = replayVsFloorTarget(result);
+  return `${'7 --replay vs read+parse'.padEnd(28)}${replayVsFloorFigure(result)}  at most ${target.target}x: ${target.met ? 'met' : 'NOT MET'}`;
+}
+
+/** `BENCH {json}` with measurement 7 only. */
+export function formatReplayVsFloorLine(result: ReplayVsFloorResult): string {
+  return `BENCH ${JSON.stringify({ replayVsFloor: replayVsFloorJson(result), targets: { replayVsReadParse: replayVsFloorTarget(result) } })}`;
+}
+
+function replayVsFloorFigure(r: ReplayVsFloorResult): string {
+  const ms = (values: readonly number[]) => values.map((value) => fixed(value / 1000, 2)).join(' / ');
+  return `${num(r.ticks)} ticks, ${num(r.symbols)} symbols (${mib(r.fileBytes)}): --replay ${ms(r.replayMs)} s; read + JSON.parse ${ms(r.floorMs)} s: ${fixed(r.ratio, 2)}x`;
+}
+
+function replayVsFloorJson(r: ReplayVsFloorResult) {
+  return { ticks: r.ticks, symbols: r.symbols, fileBytes: r.fileBytes, replayMs: r.replayMs.map(round), floorMs: r.floorMs.map(round), ratio: round(r.ratio) };
 }
 
 /**
@@ -98,6 +126,7 @@ export function formatTable(results: BenchResults): string {
     ['  per (symbol, window)', `${num(m.bytesPerSymbolWindow)} bytes (${fixed(m.bytesPerSymbolWindow / 1024, 1)} KiB)`, mark('bytesPerSymbolWindow')],
     ['5 live tick -> journal', `p50 ${fixed(l.p50Ms, 2)} ms, p99 ${fixed(l.p99Ms, 2)} ms, max ${fixed(l.maxMs, 2)} ms over ${l.alerts} alerts`, mark('liveP99Ms')],
     ['6 --replay of the day', `${num(r.ticks)} ticks (${mib(r.fileBytes)}) in ${fixed(r.wallMs / 1000, 1)} s: ${num(r.timesRealTime)}x real time`, mark('replayTimesRealTime')],
+    ['7 --replay vs read+parse', replayVsFloorFigure(results.replayVsFloor), mark('replayVsReadParse')],
   ];
   const width = Math.max(...rows.map(([, figure]) => figure.length));
   const lines = [
@@ -132,6 +161,7 @@ export function formatBenchLine(results: BenchResults): string {
     memory: { symbols: m.symbols, before: m.before, after1M: m.afterFirst, after10M: m.afterTotal, ratio: round(m.ratio), stateRatio: round(m.stateRatio), bytesPerSymbolWindow: Math.round(m.bytesPerSymbolWindow) },
     liveLatency: { alerts: l.alerts, frames: l.frames, p50Ms: round(l.p50Ms), p99Ms: round(l.p99Ms), maxMs: round(l.maxMs), meanMs: round(l.meanMs) },
     replay: { ticks: r.ticks, fileBytes: r.fileBytes, spanMs: r.spanMs, wallMs: round(r.wallMs), timesRealTime: round(r.timesRealTime), alerts: r.alerts.length },
+    replayVsFloor: replayVsFloorJson(results.replayVsFloor),
     checks: Object.fromEntries(results.checks.map(({ name, comparison }) => [name, comparison.agree])),
     targets: benchTargets(results),
     durationMs: Math.round(results.durationMs),

@@ -1,6 +1,7 @@
 // `npm run bench`: builds, then measures the pipeline against the issue's targets (issue 8) in one
 // process and prints a table and one `BENCH {json}` line. Progress goes to stderr, results to stdout.
 // Run with --expose-gc (the npm script does) for the memory figures.
+// `npm run bench -- replay-cli` runs measurement 7 alone (about 20 s): its row and a BENCH line with it only.
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { compareAlerts } from './compare-alerts.js';
 import { bitstampExpected, measureFramesToAlerts } from './frames-to-alerts.js';
@@ -8,7 +9,8 @@ import { generateDay } from './generate-day.js';
 import { measureHeapGrowth } from './heap-growth.js';
 import { measureLiveLatency } from './live-latency.js';
 import { measureReplaySpeed } from './replay-speed.js';
-import { type BenchResults, formatBenchLine, formatTable } from './report.js';
+import { measureReplayVsFloor } from './replay-vs-floor.js';
+import { type BenchResults, formatBenchLine, formatReplayVsFloorLine, formatReplayVsFloorRow, formatTable } from './report.js';
 import { measureSymbolScale } from './symbol-scale.js';
 import { measureTicksToAlerts } from './ticks-to-alerts.js';
 
@@ -16,21 +18,32 @@ const started = process.hrtime.bigint();
 const elapsed = () => `${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(0)} s`;
 const step = (text: string) => process.stderr.write(`bench [${elapsed()}] ${text}\n`);
 
+const part = process.argv[2];
+if (part !== undefined && part !== 'replay-cli') throw new Error(`unknown bench part "${part}": the only one that runs alone is replay-cli`);
+if (part === 'replay-cli') {
+  step('7 --replay through the CLI vs reading and JSON.parse of the same file');
+  const replayVsFloor = await measureReplayVsFloor();
+  process.stdout.write(`${formatReplayVsFloorRow(replayVsFloor)}\n${formatReplayVsFloorLine(replayVsFloor)}\n`);
+  process.exit(0);
+}
+
 const market = generateDay();
 const frames = (market.dayMs / market.tickEveryMs) * market.symbols[0].length * 2;
 
-step(`1/6 raw frames -> alerts vs JSON.parse: ${frames.toLocaleString('en-US')} generated frames, then ${(frames / 2).toLocaleString('en-US')} Bitstamp trade frames`);
+step(`1/7 raw frames -> alerts vs JSON.parse: ${frames.toLocaleString('en-US')} generated frames, then ${(frames / 2).toLocaleString('en-US')} Bitstamp trade frames`);
 const framesToAlerts = measureFramesToAlerts(market);
-step('2/6 ticks -> alerts vs the naive reference (the naive one takes about a minute)');
+step('2/7 ticks -> alerts vs the naive reference (the naive one takes about a minute)');
 const ticksToAlerts = measureTicksToAlerts(market);
-step('3/6 cost per tick at 10, 1000 and 10 000 symbols');
+step('3/7 cost per tick at 10, 1000 and 10 000 symbols');
 const symbolScale = measureSymbolScale();
-step('4/6 memory after 1 M and 10 M ticks');
+step('4/7 memory after 1 M and 10 M ticks');
 const memory = measureHeapGrowth();
-step('5/6 live latency over a loopback fake Binance');
+step('5/7 live latency over a loopback fake Binance');
 const liveLatency = await measureLiveLatency();
-step('6/6 --replay of the generated day');
+step('6/7 --replay of the generated day');
 const replay = await measureReplaySpeed(market);
+step('7/7 --replay through the CLI vs reading and JSON.parse of the same file (500,000 ticks, 1000 symbols)');
+const replayVsFloor = await measureReplayVsFloor();
 
 const cpu = cpus()[0];
 const results: BenchResults = {
@@ -54,6 +67,7 @@ const results: BenchResults = {
   memory,
   liveLatency,
   replay,
+  replayVsFloor,
   checks: [
     { name: 'naive reference = detectAlerts on the day (exchange, symbol, rule, direction, level, ts)', comparison: ticksToAlerts.agreement },
     { name: 'detectAlerts raised exactly the planned alerts', comparison: compareAlerts(market.expectedAlerts, ticksToAlerts.pipelineAlerts, { ignoreTime: true }) },

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { benchTargets, type BenchResults, formatBenchLine, formatTable } from '../../bench/report.js';
+import { benchTargets, type BenchResults, formatBenchLine, formatReplayVsFloorLine, formatReplayVsFloorRow, formatTable } from '../../bench/report.js';
 
 const reading = (total: number) => ({ heapUsed: total / 2, arrayBuffers: total / 2, total });
 
@@ -23,6 +23,7 @@ const results: BenchResults = {
   },
   liveLatency: { alerts: 1000, p50Ms: 0.2, p99Ms: 0.6, maxMs: 4, meanMs: 0.25, frames: 2400 },
   replay: { ticks: 2_000_000, fileBytes: 3e8, spanMs: 86_400_000, wallMs: 10_000, timesRealTime: 8640, summary: '', alerts: [] },
+  replayVsFloor: { ticks: 500_000, symbols: 1000, fileBytes: 61e6, replayMs: [3000, 3400, 3200], floorMs: [1500, 1700, 1600], ratio: 2, summary: '' },
   checks: [{ name: 'naive = pipeline', comparison: { agree: true, expected: 84, actual: 84 } }],
   durationMs: 150_000,
 };
@@ -38,9 +39,12 @@ describe('bench: report', () => {
       bytesPerSymbolWindow: true,
       liveP99Ms: true,
       replayTimesRealTime: true,
+      replayVsReadParse: true,
     });
     expect(targets['framesVsJsonParse']).to.deep.equal({ value: 0.4, target: 0.5, comparison: '>=', met: false, unit: 'x JSON.parse' });
     expect(benchTargets({ ...results, liveLatency: { ...results.liveLatency, p99Ms: 5 } })['liveP99Ms']!.met).to.equal(false);
+    // --replay may take at most twice the floor's time: 2.0x is met, anything over is not.
+    expect(benchTargets({ ...results, replayVsFloor: { ...results.replayVsFloor, ratio: 2.01 } })['replayVsReadParse']!.met).to.equal(false);
     // The target is the speed-up over our own 24 h windows, not the easier one with the exchange's open.
     const slowOwnWindow = { ...results.ticksToAlerts, ownWindowSpeedup: 19 };
     expect(benchTargets({ ...results, ticksToAlerts: slowOwnWindow })['ticksVsNaive']!.met).to.equal(false);
@@ -56,6 +60,16 @@ describe('bench: report', () => {
     expect(json.liveLatency).to.include({ p50Ms: 0.2, p99Ms: 0.6 });
     expect(json.targets.ticksVsNaive).to.deep.equal({ value: 25, target: 20, comparison: '>=', met: true, unit: 'x naive' });
     expect(json.checks).to.deep.equal({ 'naive = pipeline': true });
+    expect(json.replayVsFloor).to.deep.equal({ ticks: 500_000, symbols: 1000, fileBytes: 61e6, replayMs: [3000, 3400, 3200], floorMs: [1500, 1700, 1600], ratio: 2 });
+    expect(json.targets.replayVsReadParse).to.deep.equal({ value: 2, target: 2, comparison: '<=', met: true, unit: 'x read + parse' });
+  });
+
+  it('prints measurement 7 alone: its row and a BENCH line with it only', () => {
+    const slow = { ...results.replayVsFloor, ratio: 3.5 };
+    expect(formatReplayVsFloorRow(slow)).to.match(/--replay 3\.00 \/ 3\.40 \/ 3\.20 s; read \+ JSON\.parse 1\.50 \/ 1\.70 \/ 1\.60 s: 3\.50x  at most 2x: NOT MET$/);
+    const json = JSON.parse(formatReplayVsFloorLine(slow).slice('BENCH '.length));
+    expect(Object.keys(json)).to.deep.equal(['replayVsFloor', 'targets']);
+    expect(json.targets.replayVsReadParse).to.include({ value: 3.5, met: false });
   });
 
   it('prints a table with met / NOT MET per row and the checks', () => {
@@ -65,6 +79,7 @@ describe('bench: report', () => {
     expect(table.find((line) => line.startsWith('  Bitstamp trade frames'))).to.match(/150,000 frames\/s; JSON\.parse alone 300,000\/s: 0\.50x \(own 24 h windows\)\s*$/);
     expect(table.find((line) => line.startsWith('6 --replay'))).to.match(/8,640x real time +>= 5,000 x real time +met$/);
     expect(table.find((line) => line.startsWith('2 ticks'))).to.match(/^2 ticks -> alerts +own 24 h windows 1,000,000 ticks\/s; naive 40,000\/s \(1000 ticks per 24 h window\): 25\.0x +>= 20 x naive +met$/);
+    expect(table.find((line) => line.startsWith('7 --replay vs read+parse'))).to.match(/500,000 ticks, 1,000 symbols .*: 2\.00x +<= 2 x read \+ parse +met$/);
     expect(table).to.include('  ok   naive = pipeline: 84 alerts');
   });
 });
