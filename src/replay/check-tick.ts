@@ -1,6 +1,6 @@
 import { didYouMean } from '../domain/did-you-mean.js';
-import { canonicalSymbol, isSymbolError } from '../domain/symbol.js';
 import type { Tick } from '../domain/tick.js';
+import { symbolProblem } from './symbol-problem.js';
 
 /** The fields a tick may have, in the order tick files write them. */
 export const TICK_FIELDS = ['exchange', 'symbol', 'price', 'ts', 'bid', 'ask', 'open24h', 'receivedAt', 'blindFrom'] as const;
@@ -37,9 +37,8 @@ export function checkTick(value: unknown): Tick | string {
   const { exchange, symbol, price, ts, bid, ask, open24h, receivedAt, blindFrom } = record;
   if (typeof exchange !== 'string' || exchange.trim() === '') return `exchange must be a non-empty string, got ${describe(exchange)}`;
   if (typeof symbol !== 'string') return `symbol must be a string, got ${describe(symbol)}`;
-  const canonical = canonicalSymbol(symbol);
-  if (isSymbolError(canonical)) return `symbol ${canonical.message}`;
-  if (canonical !== symbol) return `symbol "${symbol}" is not canonical BASE/QUOTE (write "${canonical}")`;
+  const problem = symbolProblem(symbol);
+  if (problem !== undefined) return `symbol ${problem}`;
   if (!isFiniteNumber(price) || price <= 0) return `price must be a positive finite number, got ${describe(price)}`;
   if (!isFiniteNumber(ts) || !Number.isInteger(ts) || ts < 0) return `ts must be an integer number of ms >= 0, got ${describe(ts)}`;
   for (const [name, field] of [['bid', bid], ['ask', ask], ['receivedAt', receivedAt]] as const) {
