@@ -86,15 +86,15 @@ export function openTickFile(path: string, options: TickFileReaderOptions = {}):
     return chunkEnd > 0;
   };
 
-  /** The result for a complete line, or undefined for a blank one. */
-  const finish = (bytes: Buffer): TickFileLine | undefined => {
+  /** The result for a complete line (its bytes, or its text already decoded), or undefined for a blank one. */
+  const finish = (bytes: Buffer | string): TickFileLine | undefined => {
     linesRead += 1;
     const line = linesRead;
     if (overlong) {
       overlong = false;
       return { line, problem: `line longer than ${maxLineBytes} bytes` };
     }
-    const text = bytes.toString('utf8').trim();
+    const text = (typeof bytes === 'string' ? bytes : bytes.toString('utf8')).trim();
     if (text === '') return undefined;
     const parsed = parseTickLine(text);
     return typeof parsed === 'string' ? { line, problem: parsed } : { line, tick: parsed };
@@ -145,15 +145,19 @@ export function openTickFile(path: string, options: TickFileReaderOptions = {}):
           pos = chunkEnd;
           continue;
         }
-        let bytes: Buffer;
+        let bytes: Buffer | string;
         if (partialBytes > 0 || overlong) {
           keep(chunk.subarray(pos, newline));
           bytes = take();
         } else if (newline - pos > maxLineBytes) {
           overlong = true;
-          bytes = chunk.subarray(0, 0);
+          bytes = '';
         } else {
-          bytes = chunk.subarray(pos, newline);
+          // The line whole in this chunk (nearly every line): decoded straight from the chunk,
+          // without a Buffer view made for it first (the profile showed subarray and its
+          // FastBuffer at 2 % of a replay). A newline byte never occurs inside a UTF-8
+          // sequence, so the line's characters are complete.
+          bytes = chunk.toString('utf8', pos, newline);
         }
         pos = newline + 1;
         const result = finish(bytes);

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
+import { parseTickLine } from '../../src/replay/parse-tick-line.js';
 import { openTickFile, type TickFileLine } from '../../src/replay/tick-file-reader.js';
 import { type TempDir, tempDir } from '../helpers/temp-dir.js';
 
@@ -34,6 +36,28 @@ describe('openTickFile', () => {
         [5, 3, 'binance'],
       ]);
     }
+  });
+
+  it('gives, for any file and chunk size, what splitting the whole text on newlines and parsing each line gives', () => {
+    // Lines decoded straight from a chunk (the fast path) and lines pieced together across
+    // chunks must not differ: non-ASCII text, CRLF, blank and malformed lines, chunk sizes
+    // from 1 byte (every line pieced together) to larger than the file (none).
+    const piece = fc.oneof(
+      fc.constantFrom('binance', 'bïnance', 'ex€', '交易所').chain((exchange) =>
+        fc.record({ price: fc.integer({ min: 0, max: 9 }), ts: fc.nat(99) }).map(({ price, ts }) => line(price, ts, exchange))),
+      fc.constantFrom('', '  ', '{"exchange":"bïn', 'not json ü', '{}'),
+    );
+    const file = fc.tuple(fc.array(fc.tuple(piece, fc.constantFrom('\n', '\r\n')), { maxLength: 12 }), piece)
+      .map(([lines, last]) => lines.map(([text, end]) => text + end).join('') + last);
+    fc.assert(fc.property(file, fc.integer({ min: 1, max: 300 }), (text, chunkBytes) => {
+      const expected = text.split('\n').flatMap((raw, index) => {
+        const trimmed = raw.trim();
+        if (trimmed === '') return [];
+        const parsed = parseTickLine(trimmed);
+        return [typeof parsed === 'string' ? { line: index + 1, problem: parsed } : { line: index + 1, tick: parsed }];
+      });
+      expect(readAll(dir.write('ticks.jsonl', text), chunkBytes)).to.deep.equal(expected);
+    }), { numRuns: 300 });
   });
 
   it('reports a malformed line with its number and reads on', () => {
