@@ -69,15 +69,58 @@ export function symbolCodec(exchange: string) {
   );
 }
 
+export const PositivePrice = refined(t.number, 'PositivePrice', (n) => Number.isFinite(n) && n > 0);
+
+/** The thresholds an exchange's `thresholds` (or a symbol object) may override: the other windows stay global. */
+const thresholdOverrideProps = { pct_24h: Fraction, pct_short: Fraction, window_short_ms: PositiveMs };
+
+export const ThresholdOverridesCodec = t.partial(thresholdOverrideProps, 'ThresholdOverrides');
+
+/** A symbol written as an object on `exchange`: `{ symbol: DOGE/USDT, pct_24h: 0.15, above: [0.5, 1.0] }`. */
+export const symbolRulesCodec = (exchange: string) =>
+  t.intersection(
+    [
+      t.type({ symbol: symbolCodec(exchange) }),
+      t.partial({ ...thresholdOverrideProps, above: t.array(PositivePrice, 'Levels'), below: t.array(PositivePrice, 'Levels') }),
+    ],
+    'SymbolRules',
+  );
+
+type SymbolRulesCodec = ReturnType<typeof symbolRulesCodec>;
+type SymbolEntry = string | t.TypeOf<SymbolRulesCodec>;
+
+/**
+ * One entry of `exchanges.<id>.symbols`: a symbol string, or an object with its
+ * own rules. Not a plain `t.union`: that would report the object's errors twice
+ * (once as "not a string"); this picks the form by the value's type, so an error
+ * names the key inside the object (`symbols[1].pct_24h`).
+ */
+export function symbolEntryCodec(exchange: string) {
+  const asString = symbolCodec(exchange);
+  const asObject = symbolRulesCodec(exchange);
+  return new t.UnionType<[typeof asString, SymbolRulesCodec], SymbolEntry, SymbolEntry, unknown>(
+    'SymbolEntry',
+    (u): u is SymbolEntry => asString.is(u) || asObject.is(u),
+    (u, c) => {
+      if (typeof u === 'string') return asString.validate(u, c);
+      if (u !== null && typeof u === 'object' && !Array.isArray(u)) return asObject.validate(u, c);
+      return t.failure(u, c);
+    },
+    t.identity,
+    [asString, asObject],
+  );
+}
+
 /** One `exchanges.<id>` block. */
 export const exchangeCodec = (exchange: string) => t.intersection([
-  t.type({ symbols: t.array(symbolCodec(exchange)) }),
+  t.type({ symbols: t.array(symbolEntryCodec(exchange)) }),
   t.partial({
     reconnect_delay: NonNegativeSeconds,
     reconnect_max_delay: NonNegativeSeconds,
     stale_after_ms: PositiveMs,
     enabled: t.boolean,
     url: WebSocketUrl,
+    thresholds: ThresholdOverridesCodec,
   }),
 ]);
 
@@ -148,6 +191,7 @@ export const AlertmanagerCodec = t.intersection([
 export const AlertsCodec = t.partial({
   thresholds: ThresholdsCodec,
   hysteresis: Hysteresis,
+  level_hysteresis: Hysteresis,
   feed_down_after_ms: PositiveMs,
   symbol_silent_after_ms: PositiveMs,
   email: EmailCodec,
@@ -195,6 +239,10 @@ export const EXPECTATIONS: Readonly<Record<string, string>> = {
   ChatId: 'a chat id (a whole number, negative for groups) or @channelname',
   ListenAddress: 'host:port, e.g. 127.0.0.1:9464',
   Symbol: 'a symbol like BTC/USDT',
+  SymbolEntry: 'a symbol like BTC/USDT, or a mapping with a symbol and its own rules',
+  PositivePrice: 'a price > 0',
+  Levels: 'a list of prices',
+  ThresholdOverrides: 'a mapping of pct_24h, pct_short, window_short_ms',
   number: 'a number',
   string: 'a string',
   boolean: 'true or false',

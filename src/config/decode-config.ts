@@ -9,8 +9,10 @@ import {
   type AlertsConfig,
   type Config,
   DEFAULT_THRESHOLDS,
+  DEFAULT_LEVEL_HYSTERESIS,
   type EmailConfig,
   type ExchangeConfig,
+  type SymbolRules,
 } from '../domain/config-types.js';
 import { decodeChannels, type DecodedChannels } from './decode-channels.js';
 import { expandEnv } from './expand-env.js';
@@ -36,11 +38,27 @@ export interface DecodeOptions {
 // stale_after_ms has no default here: absent, each exchange's liveness default applies (see Connector.liveness).
 const EXCHANGE_DEFAULTS = { reconnect_delay: 5, reconnect_max_delay: 60, enabled: true };
 
-function checkExchange(id: string, exchange: NonNullable<ConfigFile['exchanges'][ExchangeId]>): ConfigIssue[] {
+type ExchangeFile = NonNullable<ConfigFile['exchanges'][ExchangeId]>;
+
+/** The canonical symbol of an entry of `symbols`: the string itself, or an object's `symbol`. */
+const symbolOf = (entry: ExchangeFile['symbols'][number]): string => (typeof entry === 'string' ? entry : entry.symbol);
+
+/** The own rules of the symbols written as objects with at least one rule key, by canonical symbol. */
+function symbolRulesOf(exchange: ExchangeFile): Record<string, SymbolRules> | undefined {
+  const rules: Record<string, SymbolRules> = {};
+  for (const entry of exchange.symbols) {
+    if (typeof entry === 'string') continue;
+    const { symbol, ...own } = entry;
+    if (Object.keys(own).length > 0) rules[symbol] = own;
+  }
+  return Object.keys(rules).length > 0 ? rules : undefined;
+}
+
+function checkExchange(id: string, exchange: ExchangeFile): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   if (exchange.symbols.length === 0) issues.push({ path: `exchanges.${id}.symbols`, message: 'expected at least one symbol' });
   const firstIndex = new Map<string, number>();
-  exchange.symbols.forEach((symbol, i) => {
+  exchange.symbols.map(symbolOf).forEach((symbol, i) => {
     const earlier = firstIndex.get(symbol);
     if (earlier !== undefined) {
       issues.push({ path: `exchanges.${id}.symbols[${i}]`, message: `${symbol} is already listed at symbols[${earlier}]` });
@@ -68,14 +86,17 @@ function withExchangeAliases(id: ExchangeId, symbols: readonly string[], notes: 
   });
 }
 
-function toExchangeConfig(exchange: NonNullable<ConfigFile['exchanges'][ExchangeId]>): ExchangeConfig {
+function toExchangeConfig(exchange: ExchangeFile): ExchangeConfig {
+  const symbolRules = symbolRulesOf(exchange);
   return {
-    symbols: exchange.symbols,
+    symbols: exchange.symbols.map(symbolOf),
     reconnect_delay: exchange.reconnect_delay ?? EXCHANGE_DEFAULTS.reconnect_delay,
     reconnect_max_delay: exchange.reconnect_max_delay ?? EXCHANGE_DEFAULTS.reconnect_max_delay,
     ...(exchange.stale_after_ms !== undefined ? { stale_after_ms: exchange.stale_after_ms } : {}),
     enabled: exchange.enabled ?? EXCHANGE_DEFAULTS.enabled,
     ...(exchange.url !== undefined ? { url: exchange.url } : {}),
+    ...(exchange.thresholds !== undefined ? { thresholds: exchange.thresholds } : {}),
+    ...(symbolRules !== undefined ? { symbol_rules: symbolRules } : {}),
   };
 }
 
@@ -144,7 +165,10 @@ export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Eit
   for (const id of EXCHANGE_IDS) {
     const written = file.exchanges[id];
     if (!written) continue;
-    const exchange = { ...written, symbols: withExchangeAliases(id, written.symbols, notes) };
+    // Aliases resolved in the names, whether written as a string or as an object's `symbol`.
+    const names = withExchangeAliases(id, written.symbols.map(symbolOf), notes);
+    const symbols = written.symbols.map((entry, i) => (typeof entry === 'string' ? names[i]! : { ...entry, symbol: names[i]! }));
+    const exchange: ExchangeFile = { ...written, symbols };
     issues.push(...checkExchange(id, exchange));
     exchanges[id] = toExchangeConfig(exchange);
   }
@@ -166,6 +190,7 @@ export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Eit
   const alerts: AlertsConfig = {
     thresholds: { ...DEFAULT_THRESHOLDS, ...file.alerts?.thresholds },
     hysteresis: file.alerts?.hysteresis ?? 0.2,
+    level_hysteresis: file.alerts?.level_hysteresis ?? DEFAULT_LEVEL_HYSTERESIS,
     feed_down_after_ms: file.alerts?.feed_down_after_ms ?? 120_000,
     symbol_silent_after_ms: file.alerts?.symbol_silent_after_ms ?? 600_000,
     ...(email ? { email } : {}),

@@ -1,7 +1,5 @@
-import { windowLabel } from '../domain/alert-text.js';
+import { percentLabel as percent, windowLabel } from '../domain/alert-text.js';
 import type { Config } from '../domain/config-types.js';
-
-const percent = (fraction: number) => `${+(fraction * 100).toFixed(4)}%`;
 
 /** The host of a channel URL: its path, query and userinfo are secrets. */
 const hostOf = (url: string) => (URL.canParse(url) ? new URL(url).host : '(invalid URL)');
@@ -19,20 +17,25 @@ function channels(config: Config): string[] {
 }
 
 /**
- * The one-line summary `--check` prints: exchanges, symbols, thresholds, email
- * on/off, and the other channels by host only (no URL path, header or token).
+ * The one-line summary `--check` prints: exchanges, symbols, thresholds, how many
+ * symbols have their own rules (thresholds or price levels), email on/off, and
+ * the other channels by host only (no URL path, header or token).
  */
 export function summarizeConfig(config: Config): string {
   const exchanges = Object.entries(config.exchanges)
     .filter(([, exchange]) => exchange.enabled)
     .map(([id, exchange]) => `${id} (${exchange.symbols.join(', ')})`);
   const { thresholds } = config.alerts;
+  const enabled = Object.values(config.exchanges).filter((exchange) => exchange.enabled);
+  const ownRules = enabled.reduce((n, exchange) => n + Object.keys(exchange.symbol_rules ?? {}).length, 0);
+  const exchangeRules = enabled.filter((exchange) => exchange.thresholds !== undefined).length;
   const email = config.alerts.email
     ? `email on (${config.alerts.email.smtp_host}:${config.alerts.email.smtp_port} -> ${config.alerts.email.to_addrs.length} recipient(s))`
     : 'email off';
   return [
     `config ok: ${exchanges.length} exchange(s): ${exchanges.join('; ')}`,
     `thresholds ${percent(thresholds.pct_24h)}/${windowLabel(thresholds.window_24h_ms)}, ${percent(thresholds.pct_short)}/${windowLabel(thresholds.window_short_ms)}`,
+    `${ownRules} symbol(s) with their own rules${exchangeRules > 0 ? `, ${exchangeRules} exchange(s) with their own thresholds` : ''}`,
     email,
     ...channels(config),
   ].join('; ');

@@ -9,10 +9,16 @@ function propsOf(codec: t.Mixed): Props | undefined {
   if (codec instanceof t.ExactType || codec instanceof t.ReadonlyType || codec instanceof t.RefinementType) {
     return propsOf(codec.type as t.Mixed);
   }
-  if (codec instanceof t.IntersectionType) {
+  // A union's object members (a symbol string or a symbol object): their keys are the known ones.
+  if (codec instanceof t.IntersectionType || codec instanceof t.UnionType) {
     const merged: Props = {};
-    for (const member of codec.types as t.Mixed[]) Object.assign(merged, propsOf(member) ?? {});
-    return merged;
+    let any = false;
+    for (const member of codec.types as t.Mixed[]) {
+      const props = propsOf(member);
+      if (props) any = true;
+      Object.assign(merged, props ?? {});
+    }
+    return any ? merged : undefined;
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import type { Alert, FeedAlert } from './alert.js';
+import type { Alert, FeedAlert, PriceAlert, PriceRule } from './alert.js';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -31,6 +31,36 @@ export function signedPercent(change: number, digits: number): string {
   return change >= 0 ? `+${text}%` : `${text}%`;
 }
 
+/** `5%`, `2.5%`, `0.125%`: a threshold fraction as a percentage, without trailing zeros. */
+export function percentLabel(fraction: number): string {
+  return `${+(fraction * 100).toFixed(4)}%`;
+}
+
+/** True for the price-level rules (`level_above`, `level_below`), whose threshold is a price, not a fraction. */
+export function isLevelRule(rule: PriceRule): boolean {
+  return rule === 'level_above' || rule === 'level_below';
+}
+
+/**
+ * The threshold that fired, as the outputs show it: `5%` for a move rule, the
+ * price level (`0.5`) for a level rule; `undefined` for a journal line written
+ * before alerts carried their threshold.
+ */
+export function thresholdText(alert: PriceAlert): string | undefined {
+  if (isLevelRule(alert.rule)) return String(alert.threshold ?? alert.reference);
+  return alert.threshold === undefined ? undefined : percentLabel(alert.threshold);
+}
+
+function priceHeadline(alert: PriceAlert): string {
+  if (isLevelRule(alert.rule)) {
+    const through = alert.rule === 'level_above' ? 'rose through' : 'fell through';
+    return `${alert.symbol} ${through} ${thresholdText(alert)} on ${alert.exchange}`;
+  }
+  const level = (alert.fromLevel ?? 0) > 0 ? ` (level ${alert.level})` : '';
+  const threshold = thresholdText(alert);
+  return `${alert.symbol} ${signedPercent(alert.change, 2)} in ${windowLabel(alert.windowMs)} on ${alert.exchange}${level}${threshold === undefined ? '' : `, threshold ${threshold}`}`;
+}
+
 function feedHeadline(alert: FeedAlert): string {
   return alert.rule === 'feed_down'
     ? `${alert.exchange} feed down for ${durationLabel(alert.blindMs)}`
@@ -39,12 +69,12 @@ function feedHeadline(alert: FeedAlert): string {
 
 /**
  * One alert in one line, as an email subject and a log line say it:
- * `BTC/USDT +5.23% in 24h on binance`, `... (level 2)` for an escalation
- * (never on a move's first alert, whatever its level),
- * `binance feed down for 2m`.
+ * `BTC/USDT +5.23% in 24h on binance, threshold 5%`, `... on binance (level 2), threshold 5%`
+ * for an escalation (never on a move's first alert, whatever its level),
+ * `DOGE/USDT rose through 0.5 on binance` for a price level,
+ * `binance feed down for 2m`. The threshold is left out only for an alert that
+ * does not carry one (a journal line from before thresholds were recorded).
  */
 export function alertHeadline(alert: Alert): string {
-  if (alert.kind === 'feed') return feedHeadline(alert);
-  const level = (alert.fromLevel ?? 0) > 0 ? ` (level ${alert.level})` : '';
-  return `${alert.symbol} ${signedPercent(alert.change, 2)} in ${windowLabel(alert.windowMs)} on ${alert.exchange}${level}`;
+  return alert.kind === 'feed' ? feedHeadline(alert) : priceHeadline(alert);
 }

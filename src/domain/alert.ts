@@ -1,5 +1,8 @@
-/** A price rule: the 24 h change or the short-window move. */
-export type PriceRule = 'pct_24h' | 'pct_short';
+/**
+ * A price rule: the 24 h change, the short-window move, or a price level crossed
+ * upwards (`level_above`, direction `up`) or downwards (`level_below`, direction `down`).
+ */
+export type PriceRule = 'pct_24h' | 'pct_short' | 'level_above' | 'level_below';
 
 /** Which way a price moved. */
 export type Direction = 'up' | 'down';
@@ -18,13 +21,18 @@ export interface PriceAlert {
   readonly change: number;
   /** Price of the tick that raised the alert. */
   readonly price: number;
-  /** The price the change is measured from. */
+  /** The price the change is measured from; for a level rule, the level crossed (the same as `threshold`). */
   readonly reference: number;
   /** When the reference price was seen (ms), when known. */
   readonly referenceTs?: number;
-  /** Length of the rule's window (ms). */
+  /** Length of the rule's window (ms); 0 for a level rule, which has no window. */
   readonly windowMs: number;
-  /** 1 for the first crossing, n for the crossing of n x threshold (escalation). */
+  /**
+   * 1 for the first crossing, n for the crossing of n x threshold (escalation).
+   * For a level rule: how many of the symbol's levels the price is past, counted
+   * from the nearest (`above` levels upwards, `below` levels downwards), so the
+   * n-th level is the one named by `threshold`.
+   */
   readonly level: number;
   /**
    * The level this move had already alerted at, when this alert is an escalation
@@ -32,7 +40,15 @@ export interface PriceAlert {
    * price jumped past 2 x the threshold at once: that is no escalation).
    */
   readonly fromLevel?: number;
-  /** Fraction (0..1) of the window for which we had data. */
+  /**
+   * The threshold that fired: for `pct_24h` and `pct_short` the fraction the move
+   * had to reach (0.05 = 5 %; an escalation to level n crossed n x this), as
+   * configured for this exchange and symbol; for `level_above` / `level_below`
+   * the price level crossed (the highest crossed for above, the lowest for below).
+   * Absent only in journal lines written before thresholds were recorded.
+   */
+  readonly threshold?: number;
+  /** Fraction (0..1) of the window for which we had data; 1 for a level rule. */
   readonly coverage: number;
   /** Local time (ms) the tick that raised the alert was received, when known (live feeds): tick-to-alert latency. */
   readonly receivedAt?: number;
@@ -72,6 +88,12 @@ export interface MoveRearmed {
   readonly direction: Direction;
   /** The level the move had reached before it re-armed. */
   readonly level: number;
+  /**
+   * The level the key fell back to, when not 0: only a level rule falls back
+   * part way (the price moved back past its highest crossed level, but not past
+   * the one below it). Absent means 0 (armed).
+   */
+  readonly rearmedTo?: number;
 }
 
 /**

@@ -19,7 +19,39 @@ export interface ExchangeConfig {
   readonly enabled: boolean;
   /** WebSocket endpoint override; the exchange's public endpoint when absent. */
   readonly url?: string;
+  /** `exchanges.<id>.thresholds`: overrides `alerts.thresholds` for this exchange's symbols. */
+  readonly thresholds?: ThresholdOverrides;
+  /**
+   * The rules of the symbols written as objects in `symbols` (`{ symbol, pct_24h, above, ... }`),
+   * by canonical symbol; a symbol written as a plain string has no entry. Kept apart from
+   * `symbols` so readers of the symbol list (the connectors) see plain strings.
+   */
+  readonly symbol_rules?: Readonly<Record<string, SymbolRules>>;
 }
+
+/** The thresholds an exchange or a symbol may override; the others stay `alerts.thresholds`. */
+export interface ThresholdOverrides {
+  readonly pct_24h?: number;
+  readonly pct_short?: number;
+  readonly window_short_ms?: number;
+}
+
+/** One symbol's own rules: threshold overrides and price levels (ascending, no duplicates). */
+export interface SymbolRules extends ThresholdOverrides {
+  /** Price levels that alert when the price rises through them. */
+  readonly above?: readonly number[];
+  /** Price levels that alert when the price falls through them. */
+  readonly below?: readonly number[];
+}
+
+/**
+ * Per-exchange and per-symbol rules, keyed by exchange id; `Config.exchanges`
+ * is one. A symbol's thresholds are its own keys, else its exchange's
+ * `thresholds`, else `alerts.thresholds`.
+ */
+export type RuleOverrides = Readonly<
+  Record<string, { readonly thresholds?: ThresholdOverrides; readonly symbol_rules?: Readonly<Record<string, SymbolRules>> } | undefined>
+>;
 
 /** The alert thresholds, same keys as `alerts.thresholds` in the YAML. Fractions: 0.05 = 5 %. */
 export interface Thresholds {
@@ -53,6 +85,8 @@ export interface AlertsConfig {
   readonly thresholds: Thresholds;
   /** A key re-arms when the move falls below threshold x (1 - hysteresis). Default 0.2. */
   readonly hysteresis: number;
+  /** A crossed price level re-arms once the price is back past it by this fraction of the level. Default 0.005. */
+  readonly level_hysteresis: number;
   /** A feed not live for this long raises `feed_down` (default 120000). */
   readonly feed_down_after_ms: number;
   /** A symbol without a tick for this long while its feed is live is reported (default 600000). */
@@ -133,3 +167,6 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   pct_short: 0.02,
   window_short_ms: 3_600_000,
 };
+
+/** The default `alerts.level_hysteresis`: a crossed level re-arms 0.5 % back past it. */
+export const DEFAULT_LEVEL_HYSTERESIS = 0.005;

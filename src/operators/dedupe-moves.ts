@@ -1,17 +1,26 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { Thresholds } from '../domain/config-types.js';
+import { DEFAULT_LEVEL_HYSTERESIS, type RuleOverrides, type Thresholds } from '../domain/config-types.js';
 import type { DedupeLevel } from '../domain/dedupe-level.js';
 import { nextAlertLevel } from './alert-level.js';
-import { alertSlot } from './alert-slot.js';
 import { checkAlertSettings } from './check-alert-settings.js';
+import { nextPriceLevel } from './price-level.js';
 import { moveRearmedOf, priceAlertOf, type PriceMove } from './price-move.js';
-import { type AlertCandidate, thresholdsBySlot } from './price-rules.js';
+import type { AlertCandidate } from './price-rules.js';
 import { RestoredLevels } from './restored-levels.js';
+import { initialLevels, RULE_TABLE, ruleRow } from './rule-table.js';
+import { resolveSymbolRules } from './symbol-rule-set.js';
 
 /** Options of {@link dedupeMoves}. */
 export interface DedupeMovesOptions {
   /** A key re-arms when its move falls below threshold x (1 - hysteresis). Fraction 0..1, default 0.2. */
   readonly hysteresis?: number;
+  /** A crossed price level re-arms once the price is back past it by this fraction of the level. Default 0.005. */
+  readonly levelHysteresis?: number;
+  /**
+   * Per-exchange and per-symbol thresholds (see `detectMoves`): used for a reading
+   * without its own `threshold`, and for the windows that make a restored level stale.
+   */
+  readonly overrides?: RuleOverrides;
   /**
    * Dedupe levels to start from, e.g. rebuilt from the journal after a restart
    * (see `rebuildDedupeLevels`). A key starts at its restored level on its
@@ -39,7 +48,10 @@ export interface DedupeMovesOptions {
  *    first crossing, level n on each further multiple (escalation). A first crossing
  *    that is already past 2x is one alert at its level, not one per level skipped.
  * 2. Emits a `MoveRearmed` synchronously when a key's level falls back to 0, with
- *    the level it had reached.
+ *    the level it had reached (a level rule may fall back part way: `rearmedTo`).
+ *
+ * Level rules (`level_above`, `level_below`) step with `nextPriceLevel` on the
+ * reading's price and `levels` instead; their first reading per key is silent.
  * 3. Emits nothing while a price hovers between the re-arm line and the threshold.
  * 4. Completes and errors with the source. Levels live per subscription; each
  *    subscription starts from the restored levels.
@@ -56,13 +68,14 @@ export interface DedupeMovesOptions {
  */
 export function dedupeMoves(thresholds: Thresholds, options: DedupeMovesOptions = {}): OperatorFunction<AlertCandidate, PriceMove> {
   const hysteresis = options.hysteresis ?? 0.2;
-  checkAlertSettings(thresholds, hysteresis);
-  const restored = new RestoredLevels(options.restored ?? [], thresholds);
-  const bySlot = thresholdsBySlot(thresholds);
+  const levelHysteresis = options.levelHysteresis ?? DEFAULT_LEVEL_HYSTERESIS;
+  const { overrides } = options;
+  checkAlertSettings(thresholds, hysteresis, levelHysteresis, overrides);
+  const restored = new RestoredLevels(options.restored ?? []);
   return (source) =>
     new Observable<PriceMove>((subscriber) => {
-      // exchange -> symbol -> level per (rule, direction) slot; updated in place.
-      const levels = new Map<string, Map<string, Float64Array>>();
+      // exchange -> symbol -> (level per row of RULE_TABLE, the symbol's thresholds per row); updated in place.
+      const levels = new Map<string, Map<string, { readonly levels: Float64Array; readonly thresholds: Float64Array }>>();
       const subscription = source.subscribe({
         next(candidate) {
           let bySymbol = levels.get(candidate.exchange);
@@ -70,19 +83,26 @@ export function dedupeMoves(thresholds: Thresholds, options: DedupeMovesOptions 
             bySymbol = new Map();
             levels.set(candidate.exchange, bySymbol);
           }
-          let slots = bySymbol.get(candidate.symbol);
-          if (slots === undefined) {
-            slots = new Float64Array(bySlot.length);
-            restored.seed(candidate.exchange, candidate.symbol, candidate.ts, slots);
-            bySymbol.set(candidate.symbol, slots);
+          let state = bySymbol.get(candidate.symbol);
+          if (state === undefined) {
+            const rules = resolveSymbolRules(thresholds, overrides, candidate.exchange, candidate.symbol);
+            state = { levels: initialLevels(), thresholds: rules.thresholds };
+            restored.seed(candidate.exchange, candidate.symbol, candidate.ts, state.levels, rules.windows);
+            bySymbol.set(candidate.symbol, state);
           }
-          const slot = alertSlot(candidate.rule, candidate.direction);
-          const level = slots[slot]!;
-          const next = nextAlertLevel(level, candidate.magnitude, bySlot[slot]!, hysteresis);
+          const row = ruleRow(candidate.rule, candidate.direction);
+          if (row < 0) return; // no such rule: nothing to dedupe
+          const spec = RULE_TABLE[row]!;
+          const level = state.levels[row]!;
+          const threshold = candidate.threshold ?? state.thresholds[row]!;
+          const next =
+            spec.kind === 'move'
+              ? nextAlertLevel(level, candidate.magnitude, threshold, hysteresis)
+              : nextPriceLevel(level, candidate.price, candidate.levels ?? [], levelHysteresis, spec.direction === 'up');
           // State first: the emission below may re-enter.
-          slots[slot] = next;
-          if (next > level) subscriber.next(priceAlertOf(candidate, next, level));
-          else if (next < level) subscriber.next(moveRearmedOf(candidate.exchange, candidate.symbol, slot, candidate.ts, level));
+          state.levels[row] = next;
+          if (next > level) subscriber.next(priceAlertOf(candidate, next, level, threshold));
+          else if (next < level) subscriber.next(moveRearmedOf(candidate.exchange, candidate.symbol, row, candidate.ts, level, next));
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),

@@ -1,12 +1,15 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { Thresholds } from '../domain/config-types.js';
+import { DEFAULT_LEVEL_HYSTERESIS, type RuleOverrides, type Thresholds } from '../domain/config-types.js';
 import type { DedupeLevel } from '../domain/dedupe-level.js';
 import type { Tick } from '../domain/tick.js';
 import { nextAlertLevel } from './alert-level.js';
 import { checkAlertSettings } from './check-alert-settings.js';
+import { nextPriceLevel } from './price-level.js';
 import { moveRearmedOf, priceAlertOf, type PriceMove } from './price-move.js';
-import { ruleCandidate, slotMagnitude, thresholdsBySlot } from './price-rules.js';
+import { ruleCandidate } from './price-rules.js';
 import { RestoredLevels } from './restored-levels.js';
+import { initialLevels, READING, RULE_TABLE } from './rule-table.js';
+import type { SymbolRuleSet } from './symbol-rule-set.js';
 import { TickMeter } from './tick-meter.js';
 import { readTickMetrics, type TickMetrics } from './tick-metrics.js';
 
@@ -14,6 +17,17 @@ import { readTickMetrics, type TickMetrics } from './tick-metrics.js';
 export interface DetectMovesOptions {
   /** A key re-arms when its move falls below threshold x (1 - hysteresis). Fraction 0..1, default 0.2. */
   readonly hysteresis?: number;
+  /**
+   * A crossed price level re-arms once the price is back past it by this
+   * fraction of the level (`alerts.level_hysteresis`). Fraction 0..1, default 0.005.
+   */
+  readonly levelHysteresis?: number;
+  /**
+   * Per-exchange and per-symbol thresholds and price levels (`Config.exchanges`
+   * is one): a symbol's own keys, else its exchange's `thresholds`, else
+   * `thresholds`; resolved once per (exchange, symbol). Default: none.
+   */
+  readonly overrides?: RuleOverrides;
   /** Buckets per window: memory per (symbol, window), and a window's start is exact to one bucket. Default 1000. */
   readonly buckets?: number;
   /**
@@ -28,7 +42,9 @@ export interface DetectMovesOptions {
 /**
  * Ticks in, price alerts and re-arms out: the same {@link PriceMove}s as
  * `pipe(tickMetrics(thresholds), priceRules(thresholds), dedupeMoves(thresholds, options))`,
- * in one pass.
+ * in one pass, for every row of the rules table (`RULE_TABLE`: `pct_24h` and
+ * `pct_short` up and down, and `level_above` / `level_below` for a symbol with
+ * price levels), each with the thresholds of its (exchange, symbol).
  *
  * Pure and clock-free: time comes from each tick's `ts`, so the same ticks give
  * the same moves live, in a replay and in a marble test. O(1) per tick; memory
@@ -44,21 +60,30 @@ export interface DetectMovesOptions {
  * magnitude starts at 0, so such a key re-arms on that tick), while a `pct_24h`
  * move against the exchange's rolling open is seen at once.
  *
+ * Price levels: a tick that takes the price up through one or more `above`
+ * levels (down through `below` levels) raises one `level_above` (`level_below`)
+ * alert naming the furthest level crossed; a level re-arms once the price is
+ * back past it by `levelHysteresis` x the level. The first tick of a symbol only
+ * notes which levels the price is already past: it did not cross them while we watched.
+ *
  * 1. Emits a `PriceAlert` synchronously on the tick that crosses a threshold
- *    (level 1) or a further multiple of it (level n), per (exchange, symbol, rule,
- *    direction); see `dedupeMoves` for re-arming.
+ *    (level 1) or a further multiple of it (level n), or one or more price levels,
+ *    per (exchange, symbol, rule, direction), carrying the `threshold` that fired;
+ *    see `dedupeMoves` for re-arming.
  * 2. Emits a `MoveRearmed` synchronously on the tick whose move falls below the
- *    re-arm line of a key that had alerted, with the level it had reached.
+ *    re-arm line of a key that had alerted, with the level it had reached (and
+ *    `rearmedTo` when a level rule falls back part way).
  * 3. Drops a tick without a positive finite price or a finite `ts`.
  * 4. Completes and errors with the source; state lives per subscription, and each
  *    subscription starts from the restored levels.
  *
  * Hand-written (see DESIGN.md): this is the measured hot path. It uses the same
  * functions as the three operators, but keeps the alert levels next to the
- * windows (one key lookup per tick) and builds no object unless a level changes.
+ * windows (one key lookup per tick; the meter holds them as opaque consumer
+ * state) and builds no object unless a level changes.
  *
  * @param thresholds `alerts.thresholds` as in the YAML (fractions, ms)
- * @throws RangeError for a bad window, bucket count, threshold, hysteresis or restored level
+ * @throws RangeError for a bad window, bucket count, threshold, hysteresis, override or restored level
  *
  * @example
  * // BTC/USDT up 3 % within the hour, then back to where it started:
@@ -69,35 +94,52 @@ export interface DetectMovesOptions {
  */
 export function detectMoves(thresholds: Thresholds, options: DetectMovesOptions = {}): OperatorFunction<Tick, PriceMove> {
   const hysteresis = options.hysteresis ?? 0.2;
-  checkAlertSettings(thresholds, hysteresis);
-  new TickMeter(thresholds, options.buckets); // a bad window throws here, not on the first tick
-  const restored = new RestoredLevels(options.restored ?? [], thresholds);
-  const seed = restored.empty ? undefined : (track: { alertLevels: Float64Array }, tick: Tick) => restored.seed(tick.exchange, tick.symbol, tick.ts, track.alertLevels);
-  const bySlot = thresholdsBySlot(thresholds);
+  const levelHysteresis = options.levelHysteresis ?? DEFAULT_LEVEL_HYSTERESIS;
+  const { overrides, buckets } = options;
+  checkAlertSettings(thresholds, hysteresis, levelHysteresis, overrides);
+  new TickMeter(thresholds, { buckets, overrides }); // a bad window throws here, not on the first tick
+  const restored = new RestoredLevels(options.restored ?? []);
+  // The dedupe levels of a new (exchange, symbol), seeded from the restored ones: once per symbol, not per tick.
+  const newState = (rules: SymbolRuleSet, tick: Tick): Float64Array => {
+    const levels = initialLevels();
+    if (!restored.empty) restored.seed(tick.exchange, tick.symbol, tick.ts, levels, rules.windows);
+    return levels;
+  };
   return (ticks) =>
     new Observable<PriceMove>((subscriber) => {
-      const meter = new TickMeter(thresholds, options.buckets, seed);
+      const meter = new TickMeter(thresholds, { buckets, overrides, newState });
+      // The move rules' readings of the current tick, by READING index: written in place, never allocated per tick.
+      const readings = new Float64Array(3);
       const subscription = ticks.subscribe({
         next(tick) {
           const track = meter.observe(tick);
           if (track === undefined) return;
           // The rules read three numbers; the full metrics object is built only when a level rises.
           const price = tick.price;
-          const change24h = price / meter.reference24h - 1;
-          const shortUp = price / track.short.min - 1;
-          const shortDown = price / track.short.max - 1;
-          const levels = track.alertLevels;
+          readings[READING.change24h] = price / meter.reference24h - 1;
+          readings[READING.shortUp] = price / track.short.min - 1;
+          readings[READING.shortDown] = price / track.short.max - 1;
+          const levels = track.state;
+          const rules = track.rules;
           let metrics: TickMetrics | undefined;
-          for (let slot = 0; slot < bySlot.length; slot++) {
-            const level = levels[slot]!;
-            const next = nextAlertLevel(level, slotMagnitude(slot, change24h, shortUp, shortDown), bySlot[slot]!, hysteresis);
+          for (let row = 0; row < rules.rowCount; row++) {
+            const spec = RULE_TABLE[row]!;
+            const level = levels[row]!;
+            let next: number;
+            if (spec.kind === 'move') {
+              const signed = spec.sign * readings[spec.reading]!;
+              next = nextAlertLevel(level, signed > 0 ? signed : 0, rules.thresholds[row]!, hysteresis);
+            } else {
+              const up = spec.direction === 'up';
+              next = nextPriceLevel(level, price, up ? rules.above : rules.below, levelHysteresis, up);
+            }
             // State first: the emission below may re-enter.
-            levels[slot] = next;
+            levels[row] = next;
             if (next > level) {
               metrics ??= readTickMetrics(meter, track, tick);
-              subscriber.next(priceAlertOf(ruleCandidate(metrics, slot, bySlot[slot]!), next, level));
+              subscriber.next(priceAlertOf(ruleCandidate(metrics, row, rules), next, level));
             } else if (next < level) {
-              subscriber.next(moveRearmedOf(tick.exchange, tick.symbol, slot, tick.ts, level));
+              subscriber.next(moveRearmedOf(tick.exchange, tick.symbol, row, tick.ts, level, next));
             }
           }
         },

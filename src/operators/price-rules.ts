@@ -1,8 +1,10 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { Direction, PriceRule } from '../domain/alert.js';
-import type { Thresholds } from '../domain/config-types.js';
+import type { RuleOverrides, Thresholds } from '../domain/config-types.js';
 import { reachesThreshold } from './alert-level.js';
-import { ALERT_SLOTS } from './alert-slot.js';
+import { nextPriceLevel } from './price-level.js';
+import { RULE_TABLE } from './rule-table.js';
+import { resolveSymbolRules, type SymbolRuleSet } from './symbol-rule-set.js';
 import type { TickMetrics } from './tick-metrics.js';
 
 /**
@@ -32,60 +34,59 @@ export interface AlertCandidate {
   readonly referenceTs: number | undefined;
   /** Length of the rule's window (ms). */
   readonly windowMs: number;
-  /** Fraction (0..1) of the window the reading is based on. */
+  /** Fraction (0..1) of the window the reading is based on (1 for a level rule). */
   readonly coverage: number;
-}
-
-/** The rules' thresholds by slot of {@link ALERT_SLOTS}. */
-export function thresholdsBySlot(thresholds: Thresholds): readonly number[] {
-  return ALERT_SLOTS.map(({ rule }) => (rule === 'pct_24h' ? thresholds.pct_24h : thresholds.pct_short));
+  /**
+   * The threshold this reading is judged against, resolved for its exchange and
+   * symbol: a fraction for `pct_24h` / `pct_short`, the level named by
+   * `reference` for a level rule. When absent (a hand-made reading), `dedupeMoves`
+   * uses its own `thresholds`.
+   */
+  readonly threshold?: number;
+  /** A level rule's levels, in the order the price crosses them (ascending for above, descending for below). */
+  readonly levels?: ArrayLike<number>;
 }
 
 /**
- * The size (a fraction >= 0) of a move for the (rule, direction) of `slot`, from
- * the three numbers the rules read: `pct_24h` from its reference (`change24h`),
- * `pct_short` up from the window's low (`shortUp`), down from its high (`shortDown`).
+ * The full reading of row `row` of {@link RULE_TABLE} for a tick, given the
+ * symbol's resolved rules. A level row's reading names the furthest level the
+ * price has reached (`magnitude` counts them), or the nearest level when none.
  */
-export function slotMagnitude(slot: number, change24h: number, shortUp: number, shortDown: number): number {
-  switch (slot) {
-    case 0:
-      return change24h > 0 ? change24h : 0;
-    case 1:
-      return change24h < 0 ? -change24h : 0;
-    case 2:
-      return shortUp;
-    default:
-      return -shortDown;
+export function ruleCandidate(m: TickMetrics, row: number, rules: SymbolRuleSet): AlertCandidate {
+  const spec = RULE_TABLE[row]!;
+  const { ts, exchange, symbol, price, receivedAt } = m;
+  if (spec.kind === 'level') {
+    const levels = spec.threshold === 'above' ? rules.above : rules.below;
+    const reached = nextPriceLevel(Number.NaN, price, levels, 0, spec.direction === 'up');
+    const reference = levels[reached > 0 ? reached - 1 : 0] ?? Number.NaN;
+    return {
+      ts, exchange, symbol, price, receivedAt, rule: spec.rule, direction: spec.direction,
+      magnitude: reached, hit: reached > 0, change: price / reference - 1, reference, referenceTs: undefined,
+      windowMs: 0, coverage: 1, threshold: reference, levels,
+    };
   }
-}
-
-/** {@link slotMagnitude} of a tick's metrics. */
-export function ruleMagnitude(m: TickMetrics, slot: number): number {
-  return slotMagnitude(slot, m.change24h, m.shortUp, m.shortDown);
-}
-
-/** The full reading of `slot` for a tick, given the slot's threshold. */
-export function ruleCandidate(m: TickMetrics, slot: number, threshold: number): AlertCandidate {
-  const { rule, direction } = ALERT_SLOTS[slot]!;
-  const magnitude = ruleMagnitude(m, slot);
-  const day = rule === 'pct_24h';
-  const up = direction === 'up';
+  const reading = spec.change === 'change24h' ? m.change24h : spec.change === 'shortUp' ? m.shortUp : m.shortDown;
+  const signed = spec.sign * reading;
+  const magnitude = signed > 0 ? signed : 0;
+  const threshold = rules.thresholds[row]!;
+  const day = spec.window === 'day';
   return {
-    ts: m.ts,
-    exchange: m.exchange,
-    symbol: m.symbol,
-    price: m.price,
-    receivedAt: m.receivedAt,
-    rule,
-    direction,
+    ts, exchange, symbol, price, receivedAt, rule: spec.rule, direction: spec.direction,
     magnitude,
     hit: reachesThreshold(magnitude, threshold),
-    change: day ? m.change24h : up ? m.shortUp : m.shortDown,
-    reference: day ? m.reference24h : up ? m.shortLow : m.shortHigh,
-    referenceTs: day ? m.reference24hTs : up ? m.shortLowTs : m.shortHighTs,
+    change: reading,
+    reference: m[spec.reference as 'reference24h'],
+    referenceTs: m[spec.referenceTs as 'reference24hTs'],
     windowMs: day ? m.window24hMs : m.windowShortMs,
     coverage: day ? m.coverage24h : m.coverageShort,
+    threshold,
   };
+}
+
+/** Options of {@link priceRules}. */
+export interface PriceRulesOptions {
+  /** Per-exchange and per-symbol thresholds and levels (default none). */
+  readonly overrides?: RuleOverrides;
 }
 
 /**
@@ -94,10 +95,15 @@ export function ruleCandidate(m: TickMetrics, slot: number, threshold: number): 
  * - `pct_24h`: change = price / reference - 1; up when positive, down when negative.
  * - `pct_short`: up = price / the window's low - 1, down = price / the window's high - 1,
  *   so a 2 % rise from the low counts even when the window started higher.
+ * - `level_above` / `level_below` (only for a symbol with levels): how many levels the price is past.
  *
- * 1. Emits four {@link AlertCandidate}s per metrics, synchronously, in this order:
- *    `pct_24h` up, `pct_24h` down, `pct_short` up, `pct_short` down; `hit` says
- *    whether the magnitude reaches the rule's threshold.
+ * Thresholds are resolved once per (exchange, symbol): its own, else its
+ * exchange's, else `thresholds` (option `overrides`).
+ *
+ * 1. Emits one {@link AlertCandidate} per row of the rules table that applies to
+ *    the symbol, synchronously, in table order: `pct_24h` up, `pct_24h` down,
+ *    `pct_short` up, `pct_short` down, then `level_above` and `level_below` when the
+ *    symbol has levels; `hit` says whether the magnitude reaches the rule's threshold.
  * 2. Completes and errors with the source.
  *
  * Hand-written rather than `mergeMap` to an array: an inner subscription per
@@ -110,13 +116,24 @@ export function ruleCandidate(m: TickMetrics, slot: number, threshold: number): 
  *
  * @see dedupeAlerts, which turns the readings into one alert per move.
  */
-export function priceRules(thresholds: Thresholds): OperatorFunction<TickMetrics, AlertCandidate> {
-  const bySlot = thresholdsBySlot(thresholds);
+export function priceRules(thresholds: Thresholds, options: PriceRulesOptions = {}): OperatorFunction<TickMetrics, AlertCandidate> {
+  const { overrides } = options;
   return (source) =>
     new Observable<AlertCandidate>((subscriber) => {
+      const bySymbolByExchange = new Map<string, Map<string, SymbolRuleSet>>();
       const subscription = source.subscribe({
         next(metrics) {
-          for (let slot = 0; slot < bySlot.length; slot++) subscriber.next(ruleCandidate(metrics, slot, bySlot[slot]!));
+          let bySymbol = bySymbolByExchange.get(metrics.exchange);
+          if (bySymbol === undefined) {
+            bySymbol = new Map();
+            bySymbolByExchange.set(metrics.exchange, bySymbol);
+          }
+          let rules = bySymbol.get(metrics.symbol);
+          if (rules === undefined) {
+            rules = resolveSymbolRules(thresholds, overrides, metrics.exchange, metrics.symbol);
+            bySymbol.set(metrics.symbol, rules);
+          }
+          for (let row = 0; row < rules.rowCount; row++) subscriber.next(ruleCandidate(metrics, row, rules));
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),

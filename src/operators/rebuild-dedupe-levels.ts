@@ -1,6 +1,8 @@
 import type { JournalEntry } from '../domain/alert.js';
-import type { Thresholds } from '../domain/config-types.js';
+import type { RuleOverrides, Thresholds } from '../domain/config-types.js';
 import type { DedupeLevel } from '../domain/dedupe-level.js';
+import { ruleRow } from './rule-table.js';
+import { resolveSymbolRules } from './symbol-rule-set.js';
 
 /** Options of {@link rebuildDedupeLevels}. */
 export interface RebuildDedupeLevelsOptions {
@@ -8,6 +10,8 @@ export interface RebuildDedupeLevelsOptions {
   readonly thresholds: Thresholds;
   /** The time to judge staleness at (ms), usually the wall clock at start. */
   readonly now: number;
+  /** Per-exchange and per-symbol overrides: a symbol's own `window_short_ms` is its `pct_short` window. Default none. */
+  readonly overrides?: RuleOverrides;
 }
 
 /** A journal line is read from disk: check what the key and its staleness rely on. */
@@ -17,8 +21,9 @@ function isWellFormedKey(entry: { ts: unknown; exchange: unknown; symbol: unknow
     Number.isFinite(entry.ts) &&
     typeof entry.exchange === 'string' &&
     typeof entry.symbol === 'string' &&
-    (entry.rule === 'pct_24h' || entry.rule === 'pct_short') &&
-    (entry.direction === 'up' || entry.direction === 'down')
+    typeof entry.rule === 'string' &&
+    typeof entry.direction === 'string' &&
+    ruleRow(entry.rule, entry.direction) >= 0
   );
 }
 
@@ -32,7 +37,8 @@ function isWellFormedKey(entry: { ts: unknown; exchange: unknown; symbol: unknow
  * input; entries that are not well-formed (an unknown rule or direction, a level
  * that is not an integer >= 1, a `ts` that is not finite); and keys whose latest
  * entry is older than its rule's window at `now` (stale: that move is out of every
- * window the rules read).
+ * window the rules read; a price level has no window and is never stale). A
+ * level rule's re-arm with `rearmedTo` leaves the key at that level.
  *
  * A journal written before re-arms were journaled rebuilds correctly for any key
  * whose move alerted again after re-arming (the later alert wins). A key that
@@ -49,7 +55,7 @@ function isWellFormedKey(entry: { ts: unknown; exchange: unknown; symbol: unknow
  * @see detectMoves, which starts from the result.
  */
 export function rebuildDedupeLevels(entries: Iterable<JournalEntry>, options: RebuildDedupeLevelsOptions): DedupeLevel[] {
-  const { thresholds, now } = options;
+  const { thresholds, now, overrides } = options;
   const latest = new Map<string, DedupeLevel | undefined>();
   for (const entry of entries) {
     if (entry.kind !== 'price' && entry.kind !== 'rearm') continue;
@@ -57,7 +63,12 @@ export function rebuildDedupeLevels(entries: Iterable<JournalEntry>, options: Re
     if (!isWellFormedKey(entry)) continue;
     const key = `${entry.exchange}\u0000${entry.symbol}\u0000${entry.rule}\u0000${entry.direction}`;
     if (entry.kind === 'rearm') {
-      latest.set(key, undefined);
+      // A level rule may fall back part way: the key keeps the levels still crossed.
+      const to = entry.rearmedTo;
+      if (typeof to === 'number' && Number.isInteger(to) && to >= 1) {
+        latest.delete(key);
+        latest.set(key, { exchange: entry.exchange, symbol: entry.symbol, rule: entry.rule, direction: entry.direction, level: to, ts: entry.ts });
+      } else latest.set(key, undefined);
       continue;
     }
     if (!Number.isInteger(entry.level) || entry.level < 1) continue;
@@ -69,7 +80,7 @@ export function rebuildDedupeLevels(entries: Iterable<JournalEntry>, options: Re
   const levels: DedupeLevel[] = [];
   for (const level of latest.values()) {
     if (level === undefined) continue;
-    const windowMs = level.rule === 'pct_24h' ? thresholds.window_24h_ms : thresholds.window_short_ms;
+    const windowMs = resolveSymbolRules(thresholds, overrides, level.exchange, level.symbol).windows[ruleRow(level.rule, level.direction)]!;
     if (now - level.ts <= windowMs) levels.push(level);
   }
   return levels;

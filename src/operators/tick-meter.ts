@@ -1,12 +1,13 @@
-import type { Thresholds } from '../domain/config-types.js';
+import type { RuleOverrides, Thresholds } from '../domain/config-types.js';
 import type { Tick } from '../domain/tick.js';
 import { PriceWindow } from './price-window.js';
+import { resolveSymbolRules, type SymbolRuleSet } from './symbol-rule-set.js';
 
 /** The exchange's rolling 24 h open is only the right reference for a window of exactly 24 h. */
 const EXCHANGE_OPEN_WINDOW_MS = 86_400_000;
 
-/** Everything kept per (exchange, symbol). */
-export interface SymbolTrack {
+/** Everything kept per (exchange, symbol): its windows, its resolved rules, and the consumer's own state `S`. */
+export interface SymbolTrack<S = undefined> {
   /**
    * The `window_24h_ms` window, created by the symbol's first tick whose 24 h
    * reference is our own window. While the exchange's rolling open serves as the
@@ -15,13 +16,30 @@ export interface SymbolTrack {
    * how much history it has.
    */
   day: PriceWindow | undefined;
-  /** The `window_short_ms` window. */
+  /** The `window_short_ms` window (this symbol's, see `SymbolRuleSet.windowShortMs`). */
   readonly short: PriceWindow;
+  /** The symbol's rules, resolved when the track was created. */
+  readonly rules: SymbolRuleSet;
   /**
-   * Alert level per (rule, direction) slot (see `alertSlot`), for a consumer that
-   * keeps its dedupe state here to save a second key lookup per tick.
+   * Whatever a consumer keeps per (exchange, symbol), made by `newState` when the
+   * track is created (e.g. `detectMoves`' dedupe levels): one key lookup per tick
+   * serves both. The meter never reads it.
    */
-  readonly alertLevels: Float64Array;
+  readonly state: S;
+}
+
+/** Options of {@link TickMeter}. */
+export interface TickMeterOptions<S> {
+  /** Buckets per window, 2..65536 (default 1000). */
+  readonly buckets?: number;
+  /** Per-exchange and per-symbol thresholds and levels (default none: `thresholds` everywhere). */
+  readonly overrides?: RuleOverrides;
+  /**
+   * Makes the consumer's state of a new track, given its resolved rules and the
+   * tick that created it (before the tick is added): where a consumer seeds
+   * restored dedupe levels at no cost per tick. Default: `undefined`.
+   */
+  readonly newState?: (rules: SymbolRuleSet, tick: Tick) => S;
 }
 
 /**
@@ -40,7 +58,7 @@ export interface SymbolTrack {
  * [meter.reference24h, meter.reference24hSource];
  * // Logs: [1900, 'open24h']
  */
-export class TickMeter {
+export class TickMeter<S = undefined> {
   /** Reference of the last observed tick's 24 h change. */
   reference24h = Number.NaN;
   /** When that reference was seen; undefined for the exchange's open. */
@@ -50,38 +68,41 @@ export class TickMeter {
   /** Coverage of the last observed tick's 24 h change. */
   coverage24h = 0;
 
-  private readonly bySymbolByExchange = new Map<string, Map<string, SymbolTrack>>();
+  private readonly bySymbolByExchange = new Map<string, Map<string, SymbolTrack<S>>>();
   /** `window_24h_ms`. */
   readonly dayMs: number;
-  private readonly shortMs: number;
+  private readonly thresholds: Thresholds;
+  private readonly overrides: RuleOverrides | undefined;
   private readonly buckets: number;
   private readonly useExchangeOpen: boolean;
-  private readonly onNewTrack: ((track: SymbolTrack, tick: Tick) => void) | undefined;
+  private readonly newState: ((rules: SymbolRuleSet, tick: Tick) => S) | undefined;
 
   /**
-   * @param thresholds supplies `window_24h_ms` and `window_short_ms`
-   * @param buckets buckets per window, 2..65536 (default 1000)
-   * @param onNewTrack called with a new track and the tick that created it, before
-   *   the tick is added: where a consumer seeds `alertLevels` (restored dedupe state)
-   *   at no cost per tick
-   * @throws RangeError when a window or the bucket count is not valid
+   * @param thresholds supplies `window_24h_ms` and the default `window_short_ms`
+   * @throws RangeError when a window (an overridden one too) or the bucket count is not valid
    */
-  constructor(thresholds: Thresholds, buckets = 1000, onNewTrack?: (track: SymbolTrack, tick: Tick) => void) {
-    this.onNewTrack = onNewTrack;
+  constructor(thresholds: Thresholds, options: TickMeterOptions<S> = {}) {
+    this.thresholds = thresholds;
+    this.overrides = options.overrides;
+    this.newState = options.newState;
     this.dayMs = thresholds.window_24h_ms;
-    this.shortMs = thresholds.window_short_ms;
-    this.buckets = buckets;
+    this.buckets = options.buckets ?? 1000;
     this.useExchangeOpen = this.dayMs === EXCHANGE_OPEN_WINDOW_MS;
     // Fail now rather than on the first tick.
-    new PriceWindow(this.dayMs, buckets);
-    new PriceWindow(this.shortMs, buckets);
+    new PriceWindow(this.dayMs, this.buckets);
+    new PriceWindow(thresholds.window_short_ms, this.buckets);
+    for (const byExchange of Object.values(this.overrides ?? {})) {
+      for (const rules of [byExchange?.thresholds, ...Object.values(byExchange?.symbol_rules ?? {})]) {
+        if (rules?.window_short_ms !== undefined) new PriceWindow(rules.window_short_ms, this.buckets);
+      }
+    }
   }
 
   /**
    * Adds a tick to its symbol's windows and returns them, or `undefined` (state
    * untouched) when the price is not a positive finite number or `ts` is not finite.
    */
-  observe(tick: Tick): SymbolTrack | undefined {
+  observe(tick: Tick): SymbolTrack<S> | undefined {
     const { price, ts } = tick;
     if (!(price > 0) || price === Number.POSITIVE_INFINITY || !Number.isFinite(ts)) return undefined;
     let bySymbol = this.bySymbolByExchange.get(tick.exchange);
@@ -91,13 +112,14 @@ export class TickMeter {
     }
     let track = bySymbol.get(tick.symbol);
     if (track === undefined) {
+      const rules = resolveSymbolRules(this.thresholds, this.overrides, tick.exchange, tick.symbol);
       track = {
         day: undefined,
-        short: new PriceWindow(this.shortMs, this.buckets),
-        alertLevels: new Float64Array(4),
+        short: new PriceWindow(rules.windowShortMs, this.buckets),
+        rules,
+        state: this.newState === undefined ? (undefined as S) : this.newState(rules, tick),
       };
       bySymbol.set(tick.symbol, track);
-      this.onNewTrack?.(track, tick);
     }
     track.short.add(price, ts, tick.blindFrom);
 

@@ -1,5 +1,5 @@
 import { defer, filter, map, type OperatorFunction } from 'rxjs';
-import type { Thresholds } from '../domain/config-types.js';
+import type { RuleOverrides, Thresholds } from '../domain/config-types.js';
 import type { Tick } from '../domain/tick.js';
 import { type SymbolTrack, TickMeter } from './tick-meter.js';
 
@@ -54,10 +54,12 @@ export interface TickMetrics {
 export interface TickMetricsOptions {
   /** Buckets per window: memory per (symbol, window), and a window's start is exact to one bucket. Default 1000. */
   readonly buckets?: number;
+  /** Per-exchange and per-symbol overrides: a symbol's own `window_short_ms` sizes its short window. Default none. */
+  readonly overrides?: RuleOverrides;
 }
 
 /** Reads the metrics of a tick `meter` has just observed into `track`. */
-export function readTickMetrics(meter: TickMeter, track: SymbolTrack, tick: Tick): TickMetrics {
+export function readTickMetrics<S>(meter: TickMeter<S>, track: SymbolTrack<S>, tick: Tick): TickMetrics {
   const { short } = track;
   const price = tick.price;
   return {
@@ -109,10 +111,11 @@ export function readTickMetrics(meter: TickMeter, track: SymbolTrack, tick: Tick
  * @see PriceWindow for what the windows assume between ticks.
  */
 export function tickMetrics(thresholds: Thresholds, options: TickMetricsOptions = {}): OperatorFunction<Tick, TickMetrics> {
-  new TickMeter(thresholds, options.buckets); // a bad window throws here, not on the first tick
+  const meterOptions = { buckets: options.buckets, overrides: options.overrides };
+  new TickMeter(thresholds, meterOptions); // a bad window throws here, not on the first tick
   return (source) =>
     defer(() => {
-      const meter = new TickMeter(thresholds, options.buckets);
+      const meter = new TickMeter(thresholds, meterOptions);
       return source.pipe(
         map((tick) => {
           const track = meter.observe(tick);

@@ -31,6 +31,9 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
     var digits = p >= 100 ? 2 : p >= 1 ? 4 : 8;
     return p.toLocaleString('en-US', { minimumFractionDigits: Math.min(2, digits), maximumFractionDigits: digits });
   }
+  function fmtThreshold(f) {
+    return String(+(f * 100).toFixed(4)) + ' %';
+  }
   function fmtPct(f) {
     if (!isNum(f)) return '\u2014';
     return (f > 0 ? '+' : f < 0 ? '\u2212' : '') + Math.abs(f * 100).toFixed(2) + ' %';
@@ -153,8 +156,13 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
         ? [a.exchange, ' feed down: blind for ' + fmtDuration(a.blindMs) + (a.reason ? ' (' + a.reason + ')' : '')]
         : [a.exchange, ' feed recovered: was blind for ' + fmtDuration(a.blindMs)];
     }
+    if (a.rule === 'level_above' || a.rule === 'level_below') {
+      return [a.exchange + ' ' + a.symbol, (a.rule === 'level_above' ? ' rose through ' : ' fell through ') +
+        fmtPrice(isNum(a.threshold) ? a.threshold : a.reference) + ' at ' + fmtPrice(a.price)];
+    }
     return [a.exchange + ' ' + a.symbol, ' ' + fmtPct(a.change) + ' in ' + windowName(a.windowMs) +
-      (a.fromLevel > 0 ? ' (level ' + a.level + ')' : '') + ' at ' + fmtPrice(a.price) + ', from ' + fmtPrice(a.reference)];
+      (a.fromLevel > 0 ? ' (level ' + a.level + ')' : '') + ' at ' + fmtPrice(a.price) + ', from ' + fmtPrice(a.reference) +
+      (isNum(a.threshold) ? ', threshold ' + fmtThreshold(a.threshold) : '')];
   }
   function alertColor(a) {
     if (a.kind === 'feed') return a.rule === 'feed_down' ? 'down' : 'up';

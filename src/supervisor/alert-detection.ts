@@ -47,11 +47,13 @@ export function detectSupervisorMoves(
   statuses: Observable<FeedStatus>,
   options: AlertDetectionOptions,
 ): Observable<JournalEntry> {
-  const { thresholds, hysteresis } = config.alerts;
+  const { thresholds, hysteresis, level_hysteresis: levelHysteresis } = config.alerts;
+  // Per-exchange thresholds and per-symbol rules live in the exchanges' blocks.
+  const overrides = config.exchanges;
   const { onMetrics } = options;
-  const dedupe = { hysteresis, ...(options.restored ? { restored: options.restored } : {}) };
+  const dedupe = { hysteresis, levelHysteresis, overrides, ...(options.restored ? { restored: options.restored } : {}) };
   const moves = onMetrics
-    ? ticks.pipe(tickMetrics(thresholds), tap(onMetrics), priceRules(thresholds), dedupeMoves(thresholds, dedupe))
+    ? ticks.pipe(tickMetrics(thresholds, { overrides }), tap(onMetrics), priceRules(thresholds, { overrides }), dedupeMoves(thresholds, dedupe))
     : ticks.pipe(detectMoves(thresholds, dedupe));
   return merge(statuses.pipe(feedDownAlerts(config.alerts.feed_down_after_ms, options.scheduler)), moves);
 }

@@ -44,14 +44,20 @@ const moveKey = (m: Pick<DedupeLevel, 'exchange' | 'symbol' | 'rule' | 'directio
 export function restoredFromJournal(config: Config, options: RestoreOptions): RestoredFromJournal {
   const { logger, now, journalPath } = options;
   const { thresholds } = config.alerts;
-  const longestWindowMs = Math.max(thresholds.window_24h_ms, thresholds.window_short_ms);
+  // Symbols and exchanges may have short windows of their own. A crossed price level never goes stale, but a
+  // journal read this far back is enough: a symbol's first tick after the start notes the levels already past.
+  const ownShortWindows = Object.values(config.exchanges).flatMap((exchange) => [
+    exchange.thresholds?.window_short_ms ?? 0,
+    ...Object.values(exchange.symbol_rules ?? {}).map((rules) => rules.window_short_ms ?? 0),
+  ]);
+  const longestWindowMs = Math.max(thresholds.window_24h_ms, thresholds.window_short_ms, ...ownShortWindows);
   try {
     const tail = readJournalTail(config.state_dir, journalPath, { since: now - longestWindowMs });
     if (tail.skipped > 0) {
       logger.warn(`dedupe: ${tail.skipped} unreadable line(s) in ${journalPath} skipped while restoring; the rest is used`);
     }
     const entries = tail.entries.filter((journaled) => journaled.test !== true).map((journaled) => journaled.entry);
-    const levels = rebuildDedupeLevels(entries, { thresholds, now });
+    const levels = rebuildDedupeLevels(entries, { thresholds, now, overrides: config.exchanges });
     if (levels.length === 0) {
       logger.info('dedupe: no move in progress in the journal, every rule armed');
     } else {

@@ -12,7 +12,7 @@ describe('summarizeConfig', () => {
     }, { env: {} });
     if (E.isLeft(config)) throw new Error('config should decode');
     expect(summarizeConfig(config.right)).to.equal(
-      'config ok: 1 exchange(s): binance (BTC/USDT); thresholds 5%/24h, 1.5%/15m; email off',
+      'config ok: 1 exchange(s): binance (BTC/USDT); thresholds 5%/24h, 1.5%/15m; 0 symbol(s) with their own rules; email off',
     );
   });
 

@@ -31,7 +31,7 @@ function reading(change: number, overrides: Partial<AlertCandidate> = {}): Alert
 function alertFor(candidate: AlertCandidate, level: number, fromLevel?: number): PriceAlert {
   const { ts, exchange, symbol, rule, direction, change, price, reference, referenceTs, windowMs, coverage } = candidate;
   return {
-    kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, referenceTs: referenceTs!, windowMs, level, coverage,
+    kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, referenceTs: referenceTs!, windowMs, level, coverage, threshold: DEFAULT_THRESHOLDS[rule as 'pct_24h' | 'pct_short'],
     ...(fromLevel === undefined ? {} : { fromLevel }),
   };
 }

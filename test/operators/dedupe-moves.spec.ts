@@ -20,7 +20,7 @@ function reading(change: number, ts = 0, overrides: Partial<AlertCandidate> = {}
 function alertFor(c: AlertCandidate, level: number, fromLevel?: number): PriceAlert {
   const { ts, exchange, symbol, rule, direction, change, price, reference, referenceTs, windowMs, coverage } = c;
   return {
-    kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, referenceTs: referenceTs!, windowMs, level, coverage,
+    kind: 'price', ts, exchange, symbol, rule, direction, change, price, reference, referenceTs: referenceTs!, windowMs, level, coverage, threshold: DEFAULT_THRESHOLDS[rule as 'pct_24h' | 'pct_short'],
     ...(fromLevel === undefined ? {} : { fromLevel }),
   };
 }

@@ -26,7 +26,7 @@ function dayAlert(tick: Tick, level: number, fromLevel?: number): PriceAlert {
   const change = tick.price / tick.open24h! - 1;
   return {
     kind: 'price', ts: tick.ts, exchange: tick.exchange, symbol: tick.symbol, rule: 'pct_24h', direction: change > 0 ? 'up' : 'down',
-    change, price: tick.price, reference: tick.open24h!, windowMs: 86_400_000, level, coverage: 1,
+    change, price: tick.price, reference: tick.open24h!, windowMs: 86_400_000, level, coverage: 1, threshold: DAY.pct_24h,
     ...(fromLevel === undefined ? {} : { fromLevel }),
   };
 }
@@ -120,7 +120,7 @@ describe('detectAlerts', () => {
       // window [-50, 45] in 10 ms buckets; we had prices from 0 on
       const alert: PriceAlert = {
         kind: 'price', ts: 45, exchange: 'binance', symbol: 'BTC/USDT', rule: 'pct_short', direction: 'up',
-        change: 102 / 100 - 1, price: 102, reference: 100, referenceTs: 0, windowMs: 100, level: 1, coverage: 45 / 95,
+        change: 102 / 100 - 1, price: 102, reference: 100, referenceTs: 0, windowMs: 100, level: 1, coverage: 45 / 95, threshold: SHORT.pct_short,
       };
       expectObservable(source.pipe(detectAlerts(SHORT, { buckets: BUCKETS }))).toBe(expected, { b: alert });
     });

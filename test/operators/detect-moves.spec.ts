@@ -31,7 +31,7 @@ function dayAlert(tick: Tick, level: number, fromLevel?: number): PriceAlert {
   const change = tick.price / tick.open24h! - 1;
   return {
     kind: 'price', ts: tick.ts, exchange: tick.exchange, symbol: tick.symbol, rule: 'pct_24h', direction: change > 0 ? 'up' : 'down',
-    change, price: tick.price, reference: tick.open24h!, windowMs: 86_400_000, level, coverage: 1,
+    change, price: tick.price, reference: tick.open24h!, windowMs: 86_400_000, level, coverage: 1, threshold: DAY.pct_24h,
     ...(fromLevel === undefined ? {} : { fromLevel }),
   };
 }

@@ -69,10 +69,10 @@ describe('priceRules', () => {
       const source = hot('a', { a: m });
       const base = { ts: 7, exchange: 'binance', symbol: 'BTC/USDT', price: 106, receivedAt: 9 };
       expectObservable(source.pipe(priceRules(DEFAULT_THRESHOLDS))).toBe('(abcd)', {
-        a: { ...base, rule: 'pct_24h', direction: 'up', magnitude: m.change24h, hit: true, change: m.change24h, reference: 100, referenceTs: 1, windowMs: 86_400_000, coverage: 0.5 },
-        b: { ...base, rule: 'pct_24h', direction: 'down', magnitude: 0, hit: false, change: m.change24h, reference: 100, referenceTs: 1, windowMs: 86_400_000, coverage: 0.5 },
-        c: { ...base, rule: 'pct_short', direction: 'up', magnitude: m.shortUp, hit: true, change: m.shortUp, reference: 103, referenceTs: 2, windowMs: 3_600_000, coverage: 0.9 },
-        d: { ...base, rule: 'pct_short', direction: 'down', magnitude: -m.shortDown, hit: false, change: m.shortDown, reference: 108, referenceTs: 3, windowMs: 3_600_000, coverage: 0.9 },
+        a: { ...base, rule: 'pct_24h', direction: 'up', magnitude: m.change24h, hit: true, change: m.change24h, reference: 100, referenceTs: 1, windowMs: 86_400_000, coverage: 0.5, threshold: 0.05 },
+        b: { ...base, rule: 'pct_24h', direction: 'down', magnitude: 0, hit: false, change: m.change24h, reference: 100, referenceTs: 1, windowMs: 86_400_000, coverage: 0.5, threshold: 0.05 },
+        c: { ...base, rule: 'pct_short', direction: 'up', magnitude: m.shortUp, hit: true, change: m.shortUp, reference: 103, referenceTs: 2, windowMs: 3_600_000, coverage: 0.9, threshold: 0.02 },
+        d: { ...base, rule: 'pct_short', direction: 'down', magnitude: -m.shortDown, hit: false, change: m.shortDown, reference: 108, referenceTs: 3, windowMs: 3_600_000, coverage: 0.9, threshold: 0.02 },
       });
     });
   });

@@ -70,4 +70,20 @@ describe('rebuildDedupeLevels', () => {
     // A test alert does not clear a real level either.
     expect(rebuild([alert(2, 0), { ...rearm(2, 1), test: true } as MoveRearmed], 10)).to.deep.equal(['binance BTC/USDT pct_24h up L2@0']);
   });
+
+  it('keeps a price level crossed however old, and follows a level rule falling back part way', () => {
+    const above = (level: number, ts: number) => alert(level, ts, 'level_above', 'up', { windowMs: 0, threshold: 100 * level });
+    const partly: MoveRearmed = { ...rearm(3, 2 * DAY, 'level_above', 'up'), rearmedTo: 1 };
+    expect(rebuild([above(3, 0), partly], 30 * DAY)).to.deep.equal([`binance BTC/USDT level_above up L1@${2 * DAY}`]);
+    expect(rebuild([above(2, 0)], 30 * DAY)).to.deep.equal(['binance BTC/USDT level_above up L2@0']);
+    expect(rebuild([above(2, 0), rearm(2, 1, 'level_above', 'up')], 30 * DAY)).to.deep.equal([]);
+    // level_above only rises, level_below only falls: any other pair is no rule.
+    expect(rebuild([alert(1, 0, 'level_above', 'down')], 10)).to.deep.equal([]);
+  });
+
+  it("judges a pct_short level against the symbol's own window_short_ms", () => {
+    const overrides = { binance: { symbol_rules: { 'BTC/USDT': { window_short_ms: 4 * HOUR } } } };
+    const levels = rebuildDedupeLevels([alert(1, 0, 'pct_short', 'up')], { thresholds: DEFAULT_THRESHOLDS, now: 3 * HOUR, overrides });
+    expect(levels.map((l) => l.level)).to.deep.equal([1]);
+  });
 });

@@ -10,7 +10,7 @@ describe('TickMeter', () => {
   });
 
   it('returns the same track for the same (exchange, symbol), a fresh one otherwise', () => {
-    const meter = new TickMeter(DEFAULT_THRESHOLDS, 10);
+    const meter = new TickMeter(DEFAULT_THRESHOLDS, { buckets: 10 });
     const a = meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: 2000, ts: 0 });
     const b = meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: 2001, ts: 1 });
     const c = meter.observe({ exchange: 'binance', symbol: 'ETH/USD', price: 2001, ts: 1 });
@@ -19,18 +19,40 @@ describe('TickMeter', () => {
     expect(a!.short.buckets).to.equal(10);
   });
 
-  it('calls onNewTrack once per new track, with the tick that created it, before adding it', () => {
+  it('calls newState once per new track, with its rules and the tick that created it, and keeps what it made', () => {
     const seen: string[] = [];
-    const meter = new TickMeter(DEFAULT_THRESHOLDS, 10, (track, tick) => {
-      seen.push(`${tick.exchange} ${tick.symbol} ${tick.price} empty=${Number.isNaN(track.short.oldest)}`);
-      track.alertLevels[0] = 2;
+    const meter = new TickMeter(DEFAULT_THRESHOLDS, {
+      buckets: 10,
+      newState: (rules, tick) => {
+        seen.push(`${tick.exchange} ${tick.symbol} ${tick.price} short=${rules.windowShortMs}`);
+        return { level: 2 };
+      },
     });
     meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: 2000, ts: 0 });
     const track = meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: 2001, ts: 1 });
     meter.observe({ exchange: 'kraken', symbol: 'BTC/USD', price: 60000, ts: 1 });
     meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: -1, ts: 2 });
-    expect(seen).to.deep.equal(['kraken ETH/USD 2000 empty=true', 'kraken BTC/USD 60000 empty=true']);
-    expect(track!.alertLevels[0]).to.equal(2);
+    expect(seen).to.deep.equal(['kraken ETH/USD 2000 short=3600000', 'kraken BTC/USD 60000 short=3600000']);
+    expect(track!.state).to.deep.equal({ level: 2 });
+  });
+
+  it("resolves each symbol's rules once: its own, else its exchange's, else the global thresholds", () => {
+    const meter = new TickMeter(DEFAULT_THRESHOLDS, {
+      buckets: 10,
+      overrides: {
+        binance: {
+          thresholds: { pct_short: 0.03 },
+          symbol_rules: { 'DOGE/USDT': { pct_24h: 0.15, window_short_ms: 600_000, above: [1, 0.5], below: [0.1] } },
+        },
+      },
+    });
+    const doge = meter.observe({ exchange: 'binance', symbol: 'DOGE/USDT', price: 0.3, ts: 0 })!;
+    const btc = meter.observe({ exchange: 'binance', symbol: 'BTC/USDT', price: 60000, ts: 0 })!;
+    const kraken = meter.observe({ exchange: 'kraken', symbol: 'BTC/USD', price: 60000, ts: 0 })!;
+    expect([...doge.rules.thresholds.slice(0, 4)]).to.deep.equal([0.15, 0.15, 0.03, 0.03]);
+    expect([doge.rules.windowShortMs, doge.short.windowMs, [...doge.rules.above], [...doge.rules.below], doge.rules.rowCount]).to.deep.equal([600_000, 600_000, [0.5, 1], [0.1], 6]);
+    expect([...btc.rules.thresholds.slice(0, 4), btc.rules.rowCount]).to.deep.equal([0.05, 0.05, 0.03, 0.03, 4]);
+    expect([...kraken.rules.thresholds.slice(0, 4)]).to.deep.equal([0.05, 0.05, 0.02, 0.02]);
   });
 
   it('ignores an open24h that is not a positive finite price', () => {

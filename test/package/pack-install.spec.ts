@@ -97,11 +97,11 @@ describe('the published package (npm pack, install, import)', function () {
     writeFileSync(join(app, 'example.mjs'), readmeExample());
     const output = execFileSync(process.execPath, ['example.mjs'], { cwd: app, encoding: 'utf8' });
     expect(output.trimEnd().split('\n')).to.deep.equal([
-      'pct_short up 1: BTC/USDT +2.10% in 1h on binance',
-      'pct_short up 1: BTC/USDT +2.42% in 1h on binance',
-      'pct_24h up 1: BTC/USDT +5.08% in 24h on binance',
-      'pct_24h up 2: BTC/USDT +10.16% in 24h on binance (level 2)',
-      'pct_short up 2: BTC/USDT +4.84% in 1h on binance (level 2)',
+      'pct_short up 1: BTC/USDT +2.10% in 1h on binance, threshold 2%',
+      'pct_short up 1: BTC/USDT +2.42% in 1h on binance, threshold 2%',
+      'pct_24h up 1: BTC/USDT +5.08% in 24h on binance, threshold 5%',
+      'pct_24h up 2: BTC/USDT +10.16% in 24h on binance (level 2), threshold 5%',
+      'pct_short up 2: BTC/USDT +4.84% in 1h on binance (level 2), threshold 2%',
     ]);
   });
 

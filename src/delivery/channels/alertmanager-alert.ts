@@ -1,5 +1,5 @@
 import type { Alert, FeedAlert, MoveRearmed, PriceAlert } from '../../domain/alert.js';
-import { alertHeadline, durationLabel, signedPercent, windowLabel } from '../../domain/alert-text.js';
+import { alertHeadline, durationLabel, isLevelRule, signedPercent, thresholdText, windowLabel } from '../../domain/alert-text.js';
 import { TEST_MARK } from './alert-lines.js';
 
 /** One alert of the Alertmanager API v2 (`POST /api/v2/alerts` takes a list of them). */
@@ -53,6 +53,11 @@ export function feedDownLabels(
 }
 
 function priceDescription(alert: PriceAlert): string {
+  if (isLevelRule(alert.rule)) {
+    const through = alert.rule === 'level_above' ? 'rose through' : 'fell through';
+    return `${alert.symbol} on ${alert.exchange} ${through} the price level ${thresholdText(alert)} (rule ${alert.rule}). Price ${alert.price} at ${iso(alert.ts)}.`;
+  }
+  const threshold = thresholdText(alert);
   const window = windowLabel(alert.windowMs);
   const reference = alert.referenceTs !== undefined ? ` at ${iso(alert.referenceTs)}` : '';
   return [
@@ -61,6 +66,7 @@ function priceDescription(alert: PriceAlert): string {
     alert.level > 1
       ? `Level ${alert.level}: the move crossed ${alert.level} x the threshold.`
       : 'Level 1: the first crossing of the threshold.',
+    ...(threshold !== undefined ? [`Threshold ${threshold}.`] : []),
     `Coverage: ${Math.round(alert.coverage * 100)}% of the window had data.`,
   ].join(' ');
 }

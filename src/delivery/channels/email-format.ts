@@ -1,6 +1,6 @@
 import type { Alert, FeedAlert, PriceAlert } from '../../domain/alert.js';
 import { TEST_MARK } from './alert-lines.js';
-import { alertHeadline, durationLabel, signedPercent, windowLabel } from '../../domain/alert-text.js';
+import { alertHeadline, durationLabel, isLevelRule, signedPercent, thresholdText, windowLabel } from '../../domain/alert-text.js';
 import { formatPrice } from '../../domain/format-price.js';
 
 /** The readable parts of an alert email. */
@@ -17,6 +17,7 @@ const utc = (ms: number) => new Date(ms).toISOString();
 
 function subjectItem(alert: Alert): string {
   if (alert.kind === 'feed') return `${alert.exchange} ${alert.rule === 'feed_down' ? 'feed down' : 'feed recovered'}`;
+  if (isLevelRule(alert.rule)) return `${alert.symbol} ${alert.direction} through ${thresholdText(alert)} (${alert.exchange})`;
   return `${alert.symbol} ${signedPercent(alert.change, 1)} (${windowLabel(alert.windowMs)}, ${alert.exchange})`;
 }
 
@@ -37,7 +38,21 @@ interface AlertSection {
   readonly rows: readonly (readonly [label: string, value: string])[];
 }
 
+function levelSection(alert: PriceAlert): AlertSection {
+  const through = alert.rule === 'level_above' ? 'rose through' : 'fell through';
+  return {
+    heading: `${alert.symbol} on ${alert.exchange}: ${through} ${thresholdText(alert)}`,
+    rows: [
+      ['Rule', `${alert.rule} (price level)`],
+      ['Price', `${alert.price} at ${utc(alert.ts)}`],
+      ['Threshold', `${thresholdText(alert)} (${signedPercent(alert.change, 2)} past it)`],
+    ],
+  };
+}
+
 function priceSection(alert: PriceAlert): AlertSection {
+  if (isLevelRule(alert.rule)) return levelSection(alert);
+  const threshold = thresholdText(alert);
   const window = windowLabel(alert.windowMs);
   const level =
     (alert.fromLevel ?? 0) > 0
@@ -54,6 +69,7 @@ function priceSection(alert: PriceAlert): AlertSection {
       // No reference time: the 24 h rule measured from the exchange's own rolling 24 h open.
       ['Reference', `${formatPrice(alert.reference)} ${alert.referenceTs !== undefined ? `at ${utc(alert.referenceTs)}` : "(the exchange's 24 h open)"}`],
       ['Level', level],
+      ...(threshold !== undefined ? [['Threshold', `${threshold} (${alert.rule} for ${alert.symbol} on ${alert.exchange})`] as const] : []),
       ['Coverage', `${Math.round(alert.coverage * 100)}% of the ${window} window had data`],
     ],
   };

@@ -1,17 +1,33 @@
 import { expect } from 'chai';
-import type { FeedAlert } from '../../../src/domain/alert.js';
+import type { FeedAlert, PriceAlert } from '../../../src/domain/alert.js';
 import { formatEmail } from '../../../src/delivery/channels/email-format.js';
 import { btcUp, crash, ethDown, krakenDown, T0 } from './email/alert-fixtures.js';
 
+/** DOGE/USDT up through its level of 0.5, and down through 0.1. */
+const dogeAbove: PriceAlert = {
+  kind: 'price', ts: T0, exchange: 'binance', symbol: 'DOGE/USDT', rule: 'level_above', direction: 'up',
+  change: 0.512 / 0.5 - 1, price: 0.512, reference: 0.5, windowMs: 0, level: 1, coverage: 1, threshold: 0.5,
+};
+const dogeBelow: PriceAlert = { ...dogeAbove, rule: 'level_below', direction: 'down', change: 0.099 / 0.1 - 1, price: 0.099, reference: 0.1, threshold: 0.1 };
+
 describe('formatEmail', () => {
   describe('subject', () => {
-    it('names symbol, signed change, window and exchange for one price alert', () => {
-      expect(formatEmail([btcUp]).subject).to.equal('BTC/USDT +5.23% in 24h on binance');
-      expect(formatEmail([{ ...btcUp, change: -0.0523, direction: 'down' }]).subject).to.equal('BTC/USDT -5.23% in 24h on binance');
+    it('names symbol, signed change, window, exchange and the threshold that fired for one price alert', () => {
+      expect(formatEmail([btcUp]).subject).to.equal('BTC/USDT +5.23% in 24h on binance, threshold 5%');
+      expect(formatEmail([{ ...btcUp, change: -0.0523, direction: 'down' }]).subject).to.equal('BTC/USDT -5.23% in 24h on binance, threshold 5%');
+      // A journal line from before alerts carried their threshold.
+      const { threshold: _old, ...withoutThreshold } = btcUp;
+      expect(formatEmail([withoutThreshold]).subject).to.equal('BTC/USDT +5.23% in 24h on binance');
     });
 
     it('says the level of an escalation', () => {
-      expect(formatEmail([ethDown]).subject).to.equal('ETH/USDT -4.07% in 1h on coinbase (level 2)');
+      expect(formatEmail([ethDown]).subject).to.equal('ETH/USDT -4.07% in 1h on coinbase (level 2), threshold 2%');
+    });
+
+    it('names the price level a level alert crossed', () => {
+      expect(formatEmail([dogeAbove]).subject).to.equal('DOGE/USDT rose through 0.5 on binance');
+      expect(formatEmail([dogeBelow]).subject).to.equal('DOGE/USDT fell through 0.1 on binance');
+      expect(formatEmail([dogeAbove, btcUp]).subject).to.equal('2 alerts: DOGE/USDT up through 0.5 (binance), BTC/USDT +5.2% (24h, binance)');
     });
 
     it("never labels a move's first alert an escalation, even one that starts past 2 x the threshold", () => {
@@ -68,6 +84,7 @@ describe('formatEmail', () => {
           '  Price:        36,812.50 at 2023-11-14T22:13:20.000Z',
           '  Reference:    34,983.10 at 2023-11-13T22:13:20.000Z',
           '  Level:        1 (first crossing)',
+          '  Threshold:    5% (pct_24h for BTC/USDT on binance)',
           '  Coverage:     100% of the 24h window had data',
           '',
           '-- ',
@@ -82,6 +99,17 @@ describe('formatEmail', () => {
       expect(text).to.contain('  Level:        2 (escalation: the move crossed 2 x the threshold)\n');
       expect(text).to.contain('  Coverage:     75% of the 1h window had data\n');
       expect(text).to.contain('  Change:       -4.07% (down)\n');
+    });
+
+    it('describes a price level crossing by its level', () => {
+      expect(formatEmail([dogeAbove]).text).to.contain(
+        [
+          'DOGE/USDT on binance: rose through 0.5',
+          '  Rule:         level_above (price level)',
+          '  Price:        0.512 at 2023-11-14T22:13:20.000Z',
+          '  Threshold:    0.5 (+2.40% past it)',
+        ].join('\n'),
+      );
     });
 
     it("names the exchange's own 24 h open as the reference when there is no reference time", () => {

@@ -8,13 +8,13 @@ export const HOUR_MS = 3_600_000;
 /** A first-level 24 h rise of BTC/USDT on binance. */
 export const btcUp: PriceAlert = {
   kind: 'price', ts: T0, exchange: 'binance', symbol: 'BTC/USDT', rule: 'pct_24h', direction: 'up',
-  change: 0.0523, price: 36812.5, reference: 34983.1, referenceTs: T0 - DAY_MS, windowMs: DAY_MS, level: 1, coverage: 1,
+  change: 0.0523, price: 36812.5, reference: 34983.1, referenceTs: T0 - DAY_MS, windowMs: DAY_MS, level: 1, coverage: 1, threshold: 0.05,
 };
 
 /** A short-window fall of ETH/USDT on coinbase, second escalation level, partial coverage. */
 export const ethDown: PriceAlert = {
   kind: 'price', ts: T0 + 1000, exchange: 'coinbase', symbol: 'ETH/USDT', rule: 'pct_short', direction: 'down',
-  change: -0.0407, price: 1980.12, reference: 2064.13, referenceTs: T0 - HOUR_MS, windowMs: HOUR_MS, level: 2, fromLevel: 1, coverage: 0.75,
+  change: -0.0407, price: 1980.12, reference: 2064.13, referenceTs: T0 - HOUR_MS, windowMs: HOUR_MS, level: 2, fromLevel: 1, coverage: 0.75, threshold: 0.02,
 };
 
 /** kraken blind for 2m 5s. */
