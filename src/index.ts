@@ -18,6 +18,7 @@ export { decodeConfig, type DecodeOptions } from './config/decode-config.js';
 export { ConfigError, formatIssue, type ConfigIssue } from './config/config-issue.js';
 export { summarizeConfig } from './config/summarize-config.js';
 export {
+  DEFAULT_LEVEL_HYSTERESIS,
   DEFAULT_THRESHOLDS,
   type AlertsConfig,
   type Config,
@@ -25,6 +26,9 @@ export {
   type ExchangeConfig,
   type HttpConfig,
   type OpsConfig,
+  type RuleOverrides,
+  type SymbolRules,
+  type ThresholdOverrides,
   type Thresholds,
 } from './domain/config-types.js';
 
@@ -62,7 +66,7 @@ export { detectMoves, type DetectMovesOptions } from './operators/detect-moves.j
 export { isPriceAlert, type PriceMove } from './operators/price-move.js';
 export { rebuildDedupeLevels, type RebuildDedupeLevelsOptions } from './operators/rebuild-dedupe-levels.js';
 export { tickMetrics, type TickMetrics, type TickMetricsOptions } from './operators/tick-metrics.js';
-export { priceRules, type AlertCandidate } from './operators/price-rules.js';
+export { priceRules, type AlertCandidate, type PriceRulesOptions } from './operators/price-rules.js';
 export { dedupeAlerts } from './operators/dedupe-alerts.js';
 export { dedupeMoves, type DedupeMovesOptions } from './operators/dedupe-moves.js';
 export { feedDownAlerts } from './operators/feed-down-alerts.js';

@@ -62,11 +62,29 @@ describe('decodeConfig', () => {
   it('fills in every default', () => {
     const config = decoded(minimal());
     expect(config.alerts.hysteresis).to.equal(0.2);
+    expect(config.alerts.level_hysteresis).to.equal(0.005);
+    expect(config.exchanges.binance).to.not.have.any.keys('thresholds', 'symbol_rules');
     expect(config.alerts.feed_down_after_ms).to.equal(120000);
     expect(config.alerts.symbol_silent_after_ms).to.equal(600000);
     expect(config.state_dir).to.equal('var/');
     expect(config.ops).to.deep.equal({ heartbeat_every_ms: 60000 });
     expect(config.http).to.equal(undefined);
+  });
+
+  it("reads an exchange's thresholds and a symbol's own rules, keeping symbols a list of canonical strings", () => {
+    const config = decoded({
+      exchanges: {
+        binance: {
+          thresholds: { pct_short: 0.03 },
+          symbols: ['BTC/USDT', { symbol: 'dogeusdt', pct_24h: 0.15, pct_short: 0.05, above: [0.5, 1.0], below: [0.1] }, { symbol: 'ETH/USDT' }],
+        },
+      },
+      alerts: { level_hysteresis: 0.01 },
+    });
+    expect(config.exchanges.binance?.symbols).to.deep.equal(['BTC/USDT', 'DOGE/USDT', 'ETH/USDT']);
+    expect(config.exchanges.binance?.thresholds).to.deep.equal({ pct_short: 0.03 });
+    expect(config.exchanges.binance?.symbol_rules).to.deep.equal({ 'DOGE/USDT': { pct_24h: 0.15, pct_short: 0.05, above: [0.5, 1.0], below: [0.1] } });
+    expect(config.alerts.level_hysteresis).to.equal(0.01);
   });
 
   it('canonicalizes every way of writing a symbol', () => {
@@ -147,6 +165,16 @@ describe('decodeConfig', () => {
       ['a duplicate symbol', { exchanges: { coinbase: { symbols: ['BTC/USD', 'btc-usd'] } } }, 'exchanges.coinbase.symbols[1]: BTC/USD is already listed at symbols[0]'],
       ["Kraken's BTC/USD written twice, once as XBT", { exchanges: { kraken: { symbols: ['BTC/USD', 'xbtusd'] } } }, 'exchanges.kraken.symbols[1]: BTC/USD is already listed at symbols[0]'],
       ['a listen port above 65535', { ...minimal(), http: { listen: '127.0.0.1:99999' } }, 'http.listen: port 99999 is above 65535 (expected host:port, e.g. 127.0.0.1:9464)'],
+      ['a duplicate symbol written as an object', { exchanges: { coinbase: { symbols: ['BTC/USD', { symbol: 'btc-usd', pct_24h: 0.1 }] } } }, 'exchanges.coinbase.symbols[1]: BTC/USD is already listed at symbols[0]'],
+      ["a symbol's threshold out of range", { exchanges: { binance: { symbols: ['BTC/USDT', { symbol: 'DOGE/USDT', pct_24h: 15 }] } } }, 'exchanges.binance.symbols[1].pct_24h: expected a fraction in (0, 1] (0.05 = 5 %), got 15'],
+      ["a typo in a symbol's rules, with a hint", { exchanges: { binance: { symbols: [{ symbol: 'DOGE/USDT', pct_24: 0.1 }] } } }, 'exchanges.binance.symbols[0].pct_24: unknown key (did you mean "pct_24h"?)'],
+      ['a symbol object without its symbol', { exchanges: { binance: { symbols: [{ pct_24h: 0.1 }] } } }, 'exchanges.binance.symbols[0].symbol: is required'],
+      ['a level that is not a price', { exchanges: { binance: { symbols: [{ symbol: 'DOGE/USDT', above: [0.5, -1] }] } } }, 'exchanges.binance.symbols[0].above[1]: expected a price > 0, got -1'],
+      ['levels that are not a list', { exchanges: { binance: { symbols: [{ symbol: 'DOGE/USDT', below: 0.1 }] } } }, 'exchanges.binance.symbols[0].below: expected a list of prices, got 0.1'],
+      ['a symbol that is neither a string nor a mapping', { exchanges: { binance: { symbols: [42] } } }, 'exchanges.binance.symbols[0]: expected a symbol like BTC/USDT, or a mapping with a symbol and its own rules, got 42'],
+      ["an exchange's threshold that cannot be overridden", { exchanges: { binance: { symbols: ['BTC/USDT'], thresholds: { window_24h_ms: 1000 } } } }, 'exchanges.binance.thresholds.window_24h_ms: unknown key (known keys: pct_24h, pct_short, window_short_ms)'],
+      ["an exchange's threshold out of range", { exchanges: { binance: { symbols: ['BTC/USDT'], thresholds: { pct_short: 0 } } } }, 'exchanges.binance.thresholds.pct_short: expected a fraction in (0, 1] (0.05 = 5 %), got 0'],
+      ['a level hysteresis of 1', { ...minimal(), alerts: { level_hysteresis: 1 } }, 'alerts.level_hysteresis: expected a fraction in [0, 1), got 1'],
       ['no symbols', { exchanges: { coinbase: { symbols: [] } } }, 'exchanges.coinbase.symbols: expected at least one symbol'],
       ['no enabled exchange', { exchanges: { coinbase: { symbols: ['BTC/USD'], enabled: false } } }, 'exchanges: no enabled exchange; configure one of binance, coinbase, kraken, okx, bybit, bitstamp'],
       ['a missing exchanges key', { alerts: {} }, 'exchanges: is required'],

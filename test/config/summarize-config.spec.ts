@@ -16,6 +16,17 @@ describe('summarizeConfig', () => {
     );
   });
 
+  it('says how many symbols have their own rules, and which exchanges their own thresholds', () => {
+    const config = decodeConfig({
+      exchanges: {
+        binance: { thresholds: { pct_short: 0.03 }, symbols: ['BTC/USDT', { symbol: 'DOGE/USDT', pct_24h: 0.15 }, { symbol: 'ETH/USDT', above: [5000] }] },
+        coinbase: { symbols: [{ symbol: 'BTC/USD', below: [50000] }] },
+      },
+    }, { env: {} });
+    if (E.isLeft(config)) throw new Error('config should decode');
+    expect(summarizeConfig(config.right)).to.contain('; 3 symbol(s) with their own rules, 1 exchange(s) with their own thresholds;');
+  });
+
   it('renders durations briefly', () => {
     expect([86400000, 3600000, 900000, 90000, 1500].map(windowLabel)).to.deep.equal(['24h', '1h', '15m', '90s', '1500ms']);
   });
