@@ -54,7 +54,7 @@ describe('alertmanagerChannel', () => {
     });
     expect(alert!.startsAt).to.equal(iso(T0));
     expect(alert!.endsAt).to.equal(iso(NOW + 4 * 60_000));
-    expect(alert!.annotations.summary).to.equal('BTC/USDT +5.23% in 24h on binance');
+    expect(alert!.annotations.summary).to.equal('BTC/USDT +5.23% in 24h on binance, threshold 5%');
   });
 
   it('takes alerts and re-arms', () => {

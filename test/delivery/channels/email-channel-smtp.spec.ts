@@ -81,7 +81,7 @@ describe('the email channel against a real SMTP server on loopback', () => {
     ]);
     const [single, digest] = smtp.received;
     const ids = events.flatMap((e) => (e.type === 'delivered' ? [e.batchId] : []));
-    expect(single!.subject).to.equal('BTC/USDT +5.23% in 24h on binance');
+    expect(single!.subject).to.equal('BTC/USDT +5.23% in 24h on binance, threshold 5%');
     expect(single!.messageId).to.equal(`<${ids[0]}@crypto-supervisor>`);
     expect(single!.headers.get('to')).to.equal('ops@example.com, desk@example.com');
     expect(single!.text).to.contain('BTC/USDT on binance: up +5.23% in 24h\n');
