@@ -85,11 +85,11 @@ describe('recorded fixtures', () => {
     const coverage = (20 * MINUTE) / (T0 + 20 * MINUTE - start);
     expect(first('test/fixtures/btc-rally.jsonl')).to.deep.equal([{
       kind: 'price', ts: T0 + 20 * MINUTE, exchange: 'binance', symbol: 'BTC/USDT', rule: 'pct_short', direction: 'up',
-      change: 63300 / 62000 - 1, price: 63300, reference: 62000, referenceTs: T0, windowMs: HOUR, level: 1, coverage,
+      change: 63300 / 62000 - 1, price: 63300, reference: 62000, referenceTs: T0, windowMs: HOUR, level: 1, coverage, threshold: 0.02,
     }]);
     expect(first('test/fixtures/eth-crash-with-gap.jsonl')).to.deep.equal([{
       kind: 'price', ts: T0 + 20 * MINUTE, exchange: 'coinbase', symbol: 'ETH/USD', rule: 'pct_short', direction: 'down',
-      change: 3420 / 3500 - 1, price: 3420, reference: 3500, referenceTs: T0, windowMs: HOUR, level: 1, coverage,
+      change: 3420 / 3500 - 1, price: 3420, reference: 3500, referenceTs: T0, windowMs: HOUR, level: 1, coverage, threshold: 0.02,
     }]);
   });
 });
