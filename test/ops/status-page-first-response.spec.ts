@@ -12,7 +12,7 @@ const status = (exchange: string, state: FeedState, reconnects = 0, reason?: str
 });
 const rally: PriceAlert = {
   kind: 'price', ts: Date.UTC(2026, 10, 24, 9, 12, 40), exchange: 'binance', symbol: 'BTC/USDT', rule: 'pct_24h', direction: 'up',
-  change: 0.0523, price: 68_123.45, reference: 64_738, windowMs: 86_400_000, level: 1, coverage: 1,
+  change: 0.0523, price: 68_123.45, reference: 64_738, windowMs: 86_400_000, level: 1, coverage: 1, threshold: 0.05,
 };
 const down: FeedAlert = {
   kind: 'feed', ts: Date.UTC(2026, 10, 24, 9, 20, 0), exchange: 'kraken', rule: 'feed_down', blindMs: 120_000,
@@ -51,7 +51,7 @@ describe('status page: content in the first HTML response (no empty page until t
     expect(html).to.include('<td class="price">68,123.45</td><td class="change24h up">+5.23 %</td><td class="changeShort down">\u22120.40 %</td>');
     expect(html).to.include('<tr data-key="binance ETH/USDT"');
     expect(html).to.include('<time datetime="2026-11-24T09:12:40.000Z">09:12:40Z</time>');
-    expect(html).to.include('BTC/USDT +5.23% in 24h on binance');
+    expect(html).to.include('BTC/USDT +5.23% in 24h on binance, threshold 5%');
     expect(html).to.include('<div id="no-alerts" class="empty" hidden>');
     // The hostile reason is text in the HTML and cannot close the JSON's script element.
     expect(html).to.not.include('<img src=x');
@@ -96,7 +96,7 @@ describe('status page: content in the first HTML response (no empty page until t
     await page.route('**/events', (route) => route.abort());
     await page.goto(`${server.url}/`);
     // The script's own rendering (local time, its wording for alerts) from the JSON the page came with.
-    await eventually(async () => expect(await page.locator('#alerts li[data-rule="pct_24h"] .what').textContent()).to.equal('binance BTC/USDT +5.23 % in 24 h at 68,123.45, from 64,738.00'));
+    await eventually(async () => expect(await page.locator('#alerts li[data-rule="pct_24h"] .what').textContent()).to.equal('binance BTC/USDT +5.23 % in 24 h at 68,123.45, from 64,738.00, threshold 5 %'));
     expect(await page.locator('#alerts li[data-rule="feed_down"] .what').textContent()).to.include('kraken feed down: blind for 2 min');
     expect(await page.locator('tr[data-key="binance BTC/USDT"] td.price').textContent()).to.equal('68,123.45');
     expect(await page.locator('[data-feed="binance"] .since').textContent()).to.match(/^live for /);

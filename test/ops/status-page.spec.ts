@@ -69,11 +69,18 @@ describe('status page in headless Chromium', function () {
     // a new alert appears
     const alert: PriceAlert = {
       kind: 'price', ts: Date.now(), exchange: 'binance', symbol: 'BTC/USDT', rule: 'pct_24h', direction: 'up',
-      change: 0.0523, price: 68_123.45, reference: 64_738, windowMs: 86_400_000, level: 1, coverage: 1,
+      change: 0.0523, price: 68_123.45, reference: 64_738, windowMs: 86_400_000, level: 1, coverage: 1, threshold: 0.05,
     };
     feeds.alerts$.next(alert);
     await eventually(async () => expect(await page.locator('#alerts li').count()).to.equal(1));
-    expect(await text('#alerts li[data-rule="pct_24h"] .what')).to.equal('binance BTC/USDT +5.23 % in 24 h at 68,123.45, from 64,738.00');
+    expect(await text('#alerts li[data-rule="pct_24h"] .what')).to.equal('binance BTC/USDT +5.23 % in 24 h at 68,123.45, from 64,738.00, threshold 5 %');
+    // a price level crossing names its level
+    feeds.alerts$.next({
+      kind: 'price', ts: Date.now(), exchange: 'binance', symbol: 'DOGE/USDT', rule: 'level_above', direction: 'up',
+      change: 0.024, price: 0.512, reference: 0.5, windowMs: 0, level: 1, coverage: 1, threshold: 0.5,
+    });
+    await eventually(async () => expect(await page.locator('#alerts li').count()).to.equal(2));
+    expect(await text('#alerts li[data-rule="level_above"] .what')).to.equal('binance DOGE/USDT rose through 0.50 at 0.512');
 
     // the exchange is killed: the light turns red
     feeds.feedEvents$.next(status('kraken', 'backoff', 1, 'server closed 1006'));
@@ -95,7 +102,7 @@ describe('status page in headless Chromium', function () {
     expect(await text(btcPrice), 'a disconnected page cannot know').to.equal('68,123.45');
     await page.evaluate('window.statusPage.connect()');
     await eventually(async () => expect(await text(btcPrice)).to.equal('69,000.00'));
-    expect(await page.locator('#alerts li').count()).to.equal(2);
+    expect(await page.locator('#alerts li').count()).to.equal(3);
     expect(await attribute('#alerts li:first-child', 'data-rule')).to.equal('feed_down');
     expect(await text('[data-feed="kraken"] .blind')).to.match(/^blind for 2 min/);
     expect(await text('tr[data-key="binance ETH/USDT"] td.age .tag')).to.match(/^silent 10 min/);
