@@ -85,8 +85,13 @@ export interface AlertsConfig {
   readonly thresholds: Thresholds;
   /** A key re-arms when the move falls below threshold x (1 - hysteresis). Default 0.2. */
   readonly hysteresis: number;
-  /** A crossed price level re-arms once the price is back past it by this fraction of the level. Default 0.005. */
-  readonly level_hysteresis: number;
+  /**
+   * A crossed price level re-arms once the price is back past it by this fraction
+   * of the level. The decoder always fills it in (default 0.005,
+   * {@link DEFAULT_LEVEL_HYSTERESIS}); optional so that a `Config` built by hand
+   * before price levels existed still compiles.
+   */
+  readonly level_hysteresis?: number;
   /** A feed not live for this long raises `feed_down` (default 120000). */
   readonly feed_down_after_ms: number;
   /** A symbol without a tick for this long while its feed is live is reported (default 600000). */
