@@ -104,8 +104,8 @@ state_dir: ${join(dir.path, 'state')}
 
       expect(journal()).to.deep.equal(['price pct_24h up L1', 'price pct_24h up L2']);
       expect(smtp.received.map((email) => email.subject)).to.deep.equal([
-        'BTC/USDT +6.00% in 24h on binance',
-        'BTC/USDT +11.00% in 24h on binance (level 2)',
+        'BTC/USDT +6.00% in 24h on binance, threshold 5%',
+        'BTC/USDT +11.00% in 24h on binance (level 2), threshold 5%',
       ]);
       expect(secondRun.stdout).to.match(/\[INFO\] supervisor: dedupe: 1 level restored from the journal \(binance BTC\/USDT pct_24h up at level 1\)/);
     });
