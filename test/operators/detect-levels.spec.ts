@@ -21,10 +21,11 @@ const btc = (price: number, ts: number, extra: Partial<Tick> = {}): Tick => ({ e
 
 const levels = (above: number[], below: number[] = []): RuleOverrides => ({ binance: { symbol_rules: { 'DOGE/USDT': { above, below } } } });
 
-function levelAlert(tick: Tick, rule: 'level_above' | 'level_below', level: number, crossed: number): PriceAlert {
+function levelAlert(tick: Tick, rule: 'level_above' | 'level_below', level: number, crossed: number, fromLevel = 0): PriceAlert {
   return {
     kind: 'price', ts: tick.ts, exchange: tick.exchange, symbol: tick.symbol, rule, direction: rule === 'level_above' ? 'up' : 'down',
     change: tick.price / crossed - 1, price: tick.price, reference: crossed, windowMs: 0, level, coverage: 1, threshold: crossed,
+    ...(fromLevel > 0 ? { fromLevel } : {}),
   };
 }
 
@@ -85,7 +86,7 @@ describe('detectMoves: price levels and per-symbol rules', () => {
       createTestScheduler().run(({ hot, expectObservable }) => {
         const ticks = { a: doge(0.8, 0), b: doge(0.9, 1), c: doge(1.1, 2) };
         expectObservable(hot('a b c', ticks).pipe(detectMoves(QUIET, { overrides: levels([0.5, 1.0]) }), onlyLevels)).toBe('- - c', {
-          c: levelAlert(ticks.c, 'level_above', 2, 1.0),
+          c: levelAlert(ticks.c, 'level_above', 2, 1.0, 1), // 0.5 was already past: 1.0 is the next level
         });
       });
     });
@@ -104,7 +105,7 @@ describe('detectMoves: price levels and per-symbol rules', () => {
         expectObservable(hot('a b c d e', ticks).pipe(detectMoves(QUIET, { overrides: levels([], [0.1, 0.2]) }), onlyLevels)).toBe('- b - d e', {
           b: levelAlert(ticks.b, 'level_below', 2, 0.1),
           d: rearm(ticks.d, 'level_below', 2, 1),
-          e: levelAlert(ticks.e, 'level_below', 2, 0.1),
+          e: levelAlert(ticks.e, 'level_below', 2, 0.1, 1),
         });
       });
     });

@@ -27,13 +27,13 @@ describe('formatEmail', () => {
     it('names the price level a level alert crossed', () => {
       expect(formatEmail([dogeAbove]).subject).to.equal('DOGE/USDT rose through 0.5 on binance');
       expect(formatEmail([dogeBelow]).subject).to.equal('DOGE/USDT fell through 0.1 on binance');
-      expect(formatEmail([dogeAbove, btcUp]).subject).to.equal('2 alerts: DOGE/USDT up through 0.5 (binance), BTC/USDT +5.2% (24h, binance)');
+      expect(formatEmail([dogeAbove, btcUp]).subject).to.equal('2 alerts: BTC/USDT +5.2% (24h, binance), DOGE/USDT up through 0.5 (binance)');
     });
 
     it("never labels a move's first alert an escalation, even one that starts past 2 x the threshold", () => {
       const { fromLevel: _first, ...jumped } = ethDown;
       const email = formatEmail([jumped]);
-      expect(email.subject).to.equal('ETH/USDT -4.07% in 1h on coinbase');
+      expect(email.subject).to.equal('ETH/USDT -4.07% in 1h on coinbase, threshold 2%');
       expect(email.text).to.contain('  Level:        2 (first alert of this move: it crossed 2 x the threshold at once)\n');
       expect(email.text).to.not.contain('escalation');
     });
