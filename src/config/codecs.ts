@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { EXCHANGE_IDS, type ExchangeId } from '../domain/exchange-id.js';
+import { parseIsoTime } from '../domain/silence.js';
 import { ASSET_ALIASES, canonicalSymbol, isSymbolError } from '../domain/symbol.js';
 
 /**
@@ -188,6 +189,37 @@ export const AlertmanagerCodec = t.intersection([
   t.partial({ resend_every_ms: PositiveMs, external_labels: t.record(t.string, t.string, 'Labels') }),
 ], 'Alertmanager');
 
+/**
+ * An instant with its zone, `2026-12-31T00:00:00Z` or `2026-12-31T01:00:00+01:00`,
+ * decoded to ms (YAML reads it unquoted as a Date, which is taken as is).
+ */
+export const IsoTime = new t.Type<number, number, unknown>(
+  'IsoTime',
+  (u): u is number => typeof u === 'number' && Number.isFinite(u),
+  (u, c) => {
+    if (u instanceof Date) return Number.isFinite(u.getTime()) ? t.success(u.getTime()) : t.failure(u, c);
+    const ms = typeof u === 'string' ? parseIsoTime(u) : undefined;
+    return ms !== undefined ? t.success(ms) : t.failure(u, c);
+  },
+  t.identity,
+);
+
+/** The rules a silence can name (a feed alert is silenced only by naming its rule). */
+export const SilenceRuleCodec = t.keyof({ pct_24h: null, pct_short: null, feed_down: null, feed_recovered: null }, 'SilenceRule');
+
+/** `match` of a silence: any of exchange, symbol, rule (at least one: checked by the decoder). */
+export const SilenceMatchCodec = t.partial({
+  exchange: t.keyof(Object.fromEntries(EXCHANGE_IDS.map((id) => [id, null])) as Record<ExchangeId, null>, 'ExchangeId'),
+  symbol: symbolCodec(''),
+  rule: SilenceRuleCodec,
+});
+
+/** One entry of `alerts.silences`. */
+export const SilenceCodec = t.intersection([
+  t.type({ match: SilenceMatchCodec }, 'Silence'),
+  t.partial({ until: IsoTime, comment: t.string }),
+], 'Silence');
+
 export const AlertsCodec = t.partial({
   thresholds: ThresholdsCodec,
   hysteresis: Hysteresis,
@@ -198,6 +230,7 @@ export const AlertsCodec = t.partial({
   webhooks: t.array(WebhookCodec, 'Webhooks'),
   telegram: TelegramCodec,
   alertmanager: AlertmanagerCodec,
+  silences: t.array(SilenceCodec, 'Silences'),
 });
 
 export const HttpCodec = t.intersection([t.type({ listen: ListenAddress }), t.partial({ public_url: HttpUrl })]);
@@ -238,6 +271,11 @@ export const EXPECTATIONS: Readonly<Record<string, string>> = {
   Labels: 'a mapping of label names to values',
   ChatId: 'a chat id (a whole number, negative for groups) or @channelname',
   ListenAddress: 'host:port, e.g. 127.0.0.1:9464',
+  IsoTime: 'a time with its zone, e.g. 2026-12-31T00:00:00Z',
+  SilenceRule: 'one of pct_24h, pct_short, feed_down, feed_recovered',
+  ExchangeId: `one of ${EXCHANGE_IDS.join(', ')}`,
+  Silences: 'a list of silences, each a mapping with a match',
+  Silence: 'a mapping with a match (any of exchange, symbol, rule), optional until and comment',
   Symbol: 'a symbol like BTC/USDT',
   SymbolEntry: 'a symbol like BTC/USDT, or a mapping with a symbol and its own rules',
   PositivePrice: 'a price > 0',

@@ -19,6 +19,7 @@ import { expandEnv } from './expand-env.js';
 import { reportErrors } from './report-errors.js';
 import { findUnknownKeys } from './unknown-keys.js';
 import { errorMessage } from '../domain/error-message.js';
+import type { Silence } from '../domain/silence.js';
 
 /** Where {@link decodeConfig} gets what is outside the file. */
 export interface DecodeOptions {
@@ -184,6 +185,18 @@ export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Eit
   const decodedChannels = decodeChannels(file.alerts);
   const channels: DecodedChannels = E.isRight(decodedChannels) ? decodedChannels.right : { webhooks: [] };
   if (E.isLeft(decodedChannels)) issues.push(...decodedChannels.left);
+  const silences = (file.alerts?.silences ?? []).map((silence, i): Silence => {
+    if (Object.keys(silence.match).length === 0) {
+      issues.push({ path: `alerts.silences[${i}].match`, message: 'expected at least one of exchange, symbol, rule' });
+    }
+    return {
+      id: `config-${i + 1}`,
+      match: silence.match,
+      ...(silence.until !== undefined ? { until: silence.until } : {}),
+      ...(silence.comment ? { comment: silence.comment } : {}),
+      source: 'config',
+    };
+  });
   if (issues.length > 0) return E.left(issues);
   for (const note of notes) options.onNote?.(note);
 
@@ -195,6 +208,7 @@ export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Eit
     symbol_silent_after_ms: file.alerts?.symbol_silent_after_ms ?? 600_000,
     ...(email ? { email } : {}),
     ...channels,
+    silences,
   };
   return E.right({
     exchanges,

@@ -42,6 +42,8 @@ export function expandEnv(value: unknown, env: Readonly<Record<string, string | 
         return replacement;
       });
     }
+    // YAML reads an unquoted 2026-12-31T00:00:00Z as a Date: keep it one (an `until`), it holds no reference.
+    if (node instanceof Date) return node;
     if (Array.isArray(node)) return node.map((item, i) => walk(item, joinPath(at, i)));
     if (node !== null && typeof node === 'object') {
       return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, walk(child, joinPath(at, key))]));

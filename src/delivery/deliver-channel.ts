@@ -90,9 +90,15 @@ export const cursorPath = (stateDir: string, channelId: string) => join(stateDir
 /** The directory of a channel's quarantined batches. */
 export const quarantineDir = (stateDir: string, channelId: string) => join(stateDir, 'delivery', 'quarantine', channelId);
 
-/** Entries the generic path hands to `channel`: never a `--test-alert` (that one is sent directly), re-arms only when asked. */
+/**
+ * Entries the generic path hands to `channel`: never a `--test-alert` (that one
+ * is sent directly), never a silenced alert (`silencedBy`: journaled and
+ * counted only, whatever the channel accepts), re-arms only when asked.
+ */
 export const channelAccepts = (channel: Channel, entry: JournaledEntry): boolean =>
-  entry.test !== true && (channel.accepts ? channel.accepts(entry) : entry.entry.kind !== 'rearm');
+  entry.test !== true &&
+  (entry.entry.kind === 'rearm' || entry.entry.silencedBy === undefined) &&
+  (channel.accepts ? channel.accepts(entry) : entry.entry.kind !== 'rearm');
 
 /** A batch id that every retry, and a restart that groups the same entries, repeats: sha256 of the channel, journal and offsets. */
 export function batchIdOf(channelId: string, journal: string, entries: readonly JournaledEntry[]): string {

@@ -52,6 +52,8 @@ export interface PriceAlert {
   readonly coverage: number;
   /** Local time (ms) the tick that raised the alert was received, when known (live feeds): tick-to-alert latency. */
   readonly receivedAt?: number;
+  /** Id of the silence that held this alert back (journaled, never delivered); absent when delivered. */
+  readonly silencedBy?: string;
 }
 
 /** A feed-health alert: the supervisor could not see an exchange, or can again. */
@@ -67,6 +69,8 @@ export interface FeedAlert {
   readonly blindMs: number;
   /** Why the feed is down, when known (last error or state). */
   readonly reason?: string;
+  /** Id of the silence that held this alert back (journaled, never delivered); absent when delivered. */
+  readonly silencedBy?: string;
 }
 
 /** Everything the log, the journal and the alert channels deliver. */

@@ -1,4 +1,5 @@
 import type { ExchangeId } from './exchange-id.js';
+import type { Silence } from './silence.js';
 
 /** One exchange's settings, defaults filled in. */
 export interface ExchangeConfig {
@@ -104,6 +105,8 @@ export interface AlertsConfig {
   readonly telegram?: TelegramConfig;
   /** `alerts.alertmanager`: absent means no Alertmanager channel. */
   readonly alertmanager?: AlertmanagerConfig;
+  /** `alerts.silences`, ids `config-1`, `config-2`, ... in config order. Empty when absent. */
+  readonly silences: readonly Silence[];
 }
 
 /** Body shapes a webhook can receive. */

@@ -32,7 +32,8 @@ export interface OpsMetrics {
  * `frames_rejected_total{exchange,reason}`, `feed_gaps_total{exchange}`,
  * `feed_reconnects_total{exchange}`, `feed_up{exchange}`,
  * `feed_state{exchange,state}`, `last_tick_timestamp_seconds{exchange}`,
- * `alerts_total{exchange,rule,direction}`, `symbols_silent{exchange}`,
+ * `alerts_total{exchange,rule,direction}` (silenced ones included),
+ * `alerts_silenced_total{exchange,rule}` (journaled, not delivered), `symbols_silent{exchange}`,
  * `deliveries_total{channel,result}` (batches; result `delivered` or
  * `quarantined`), `delivery_backlog{channel}`, `delivery_retries_total{channel}`,
  * and for the `email` channel, as before: `emails_sent_total`,
@@ -64,6 +65,10 @@ export function createOpsMetrics(registry: Registry): OpsMetrics {
   const alerts = new Counter({
     name: name('alerts_total'), help: 'Alerts raised, per exchange, rule and direction (empty for feed alerts).',
     labelNames: ['exchange', 'rule', 'direction'], registers,
+  });
+  const silenced = new Counter({
+    name: name('alerts_silenced_total'), help: 'Alerts a silence held back (journaled, never delivered), per exchange and rule.',
+    labelNames: ['exchange', 'rule'], registers,
   });
   const silent = new Gauge({ name: name('symbols_silent'), help: 'Symbols without ticks on a live feed.', labelNames: ['exchange'], registers });
   const deliveries = new Counter({
@@ -116,6 +121,7 @@ export function createOpsMetrics(registry: Registry): OpsMetrics {
     },
     alert(alert) {
       alerts.inc({ exchange: alert.exchange, rule: alert.rule, direction: alert.kind === 'price' ? alert.direction : '' });
+      if (alert.silencedBy !== undefined) silenced.inc({ exchange: alert.exchange, rule: alert.rule });
     },
     silence(silence) {
       let symbols = silentSymbols.get(silence.exchange);

@@ -2,6 +2,7 @@ import { alertHeadline } from '../domain/alert-text.js';
 import { formatPrice } from '../domain/format-price.js';
 import type { Alert } from '../domain/alert.js';
 import type { MailView } from './ops-sources.js';
+import { describeSilence, type Silence } from '../domain/silence.js';
 import type { ChannelView, FeedView, StatusSnapshot, SymbolRow } from './status-board.js';
 import { STATUS_PAGE_HTML } from './status-page-html.js';
 
@@ -90,6 +91,16 @@ function mailItem(mail: MailView): string {
     + `<span class="subject">${escapeHtml(mail.subject)}</span><pre>${escapeHtml(mail.text)}</pre></li>`;
 }
 
+/** Who (config or API), what (the match), until when: the silences in force when the page was asked for. */
+function silenceSection(silences: readonly Silence[]): string {
+  const items = silences.map((silence) => {
+    const who = silence.source === 'config' ? 'config' : `API${isNum(silence.createdAt) ? `, ${new Date(silence.createdAt).toISOString()}` : ''}`;
+    return `<li class="silence" data-silence="${escapeHtml(silence.id)}"><b>${escapeHtml(silence.id)}</b> (${escapeHtml(who)}): ${escapeHtml(describeSilence(silence))}</li>`;
+  });
+  const body = items.length > 0 ? `<ul id="silences" class="silences">${items.join('\n')}</ul>` : '<div id="no-silences" class="empty">No silence in force.</div>';
+  return `  <section>\n    <h2>Silences</h2>\n    ${body}\n  </section>`;
+}
+
 /** Replaces `marker` in `html`; a marker that is gone means the page changed under this renderer: fail loudly. */
 function fill(html: string, marker: string, content: string): string {
   if (!html.includes(marker)) throw new Error(`status page HTML has no ${JSON.stringify(marker)} to fill`);
@@ -107,7 +118,7 @@ function fill(html: string, marker: string, content: string): string {
  * @example
  * send(res, 200, 'text/html; charset=utf-8', renderStatusPage(board.snapshot()));
  */
-export function renderStatusPage(snapshot: StatusSnapshot): string {
+export function renderStatusPage(snapshot: StatusSnapshot, silences?: readonly Silence[]): string {
   const badge = overall(snapshot.feeds);
   let html = STATUS_PAGE_HTML;
   html = fill(html, '<span id="overall" class="badge">waiting for data</span>', `<span id="overall" class="badge" data-color="${badge.color}">${badge.text}</span>`);
@@ -124,6 +135,7 @@ export function renderStatusPage(snapshot: StatusSnapshot): string {
     html = fill(html, '<ol id="mail" class="alerts mail"></ol>', `<ol id="mail" class="alerts mail"${snapshot.mail.length === 0 ? ' hidden' : ''}>${snapshot.mail.map(mailItem).join('\n')}</ol>`);
     if (snapshot.mail.length > 0) html = fill(html, '<div id="no-mail" class="empty">', '<div id="no-mail" class="empty" hidden>');
   }
+  if (silences !== undefined) html = fill(html, '</main>', `${silenceSection(silences)}\n</main>`);
   // `<` escaped so that no string in the state can close the script element.
   const json = JSON.stringify(snapshot).replace(/</g, '\\u003c');
   return fill(html, '<script src="status.js" defer></script>', `<script id="snapshot" type="application/json">${json}</script>\n<script src="status.js" defer></script>`);

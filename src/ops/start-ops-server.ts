@@ -13,6 +13,18 @@ import { createStatusBoard } from './status-board.js';
 import { renderStatusPage } from './render-status-page.js';
 import { STATUS_PAGE_SCRIPT } from './status-page-script.js';
 import { errorMessage } from '../domain/error-message.js';
+import { describeSilence, type Silence, type SilenceRequest } from '../domain/silence.js';
+import { parseSilenceRequest } from './parse-silence-request.js';
+
+/** The runtime silences behind `/api/silences` (the supervisor passes its silence store). */
+export interface SilenceApi {
+  /** Every silence in force, configured ones first. */
+  list(): Silence[];
+  /** Adds a runtime silence, kept before answering; throws when it cannot be kept. */
+  add(request: SilenceRequest): Silence;
+  /** Removes a runtime silence; false when there is none with this id. */
+  remove(id: string): boolean;
+}
 
 /** Options of {@link startOpsServer}. */
 export interface OpsServerOptions {
@@ -40,6 +52,8 @@ export interface OpsServerOptions {
   readonly maxEventStreams?: number;
   /** An event stream client with more unsent data than this (or twice its opening snapshot, if larger) has stopped reading and is dropped (bytes). Default 1048576. */
   readonly maxEventBufferBytes?: number;
+  /** The runtime silences: `/api/silences` answers 404 without them. */
+  readonly silences?: SilenceApi;
 }
 
 /** A running HTTP surface. */
@@ -50,6 +64,20 @@ export interface OpsServer {
   readonly registry: Registry;
   /** Ends the event streams, stops listening, closes every connection. Idempotent. */
   close(): Promise<void>;
+}
+
+const MAX_SILENCE_BODY = 16_384;
+
+/** The request body as text, or undefined when it exceeds `max` bytes (the rest is not read). */
+async function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 const PATHS = ['/', '/status.js', '/livez', '/readyz', '/healthz', '/metrics', '/events'];
@@ -183,6 +211,10 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
       send(res, 400, 'text/plain; charset=utf-8', 'bad request\n');
       return;
     }
+    if (options.silences && (path === '/api/silences' || path.startsWith('/api/silences/'))) {
+      await handleSilences(options.silences, path, req, res);
+      return;
+    }
     if (!PATHS.includes(path)) {
       send(res, 404, 'text/plain; charset=utf-8', `not found; try ${PATHS.join(' ')}\n`);
       return;
@@ -196,7 +228,7 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
     }
     switch (path) {
       case '/':
-        send(res, 200, 'text/html; charset=utf-8', renderStatusPage(board.snapshot()), PAGE_HEADERS);
+        send(res, 200, 'text/html; charset=utf-8', renderStatusPage(board.snapshot(), options.silences?.list()), PAGE_HEADERS);
         return;
       case '/status.js':
         send(res, 200, 'text/javascript; charset=utf-8', STATUS_PAGE_SCRIPT);
@@ -228,6 +260,55 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
     }
   };
 
+  const sendError = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
+    send(res, status, 'application/json; charset=utf-8', `${JSON.stringify({ error: message })}\n`, { ...COMMON_HEADERS, ...headers });
+
+  // These change behaviour (alerts stop being delivered): the surface is loopback by default, and a
+  // browser page elsewhere cannot post here (no CORS, and a JSON content type is required).
+  const handleSilences = async (api: SilenceApi, path: string, req: IncomingMessage, res: ServerResponse) => {
+    const id = path === '/api/silences' ? undefined : decodeURIComponent(path.slice('/api/silences/'.length));
+    const allowed = id === undefined ? ['GET', 'HEAD', 'POST'] : ['DELETE'];
+    if (!allowed.includes(req.method ?? '')) {
+      sendError(res, 405, `method not allowed; use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
+      return;
+    }
+    if (req.method === 'DELETE') {
+      if (api.remove(id!)) {
+        logger.info(`silence ${id} removed over HTTP`);
+        sendJson(res, 200, { removed: id });
+      } else sendError(res, 404, `no runtime silence with id ${id} (configured silences are removed in the config file)`);
+      return;
+    }
+    if (req.method !== 'POST') {
+      sendJson(res, 200, { silences: api.list() });
+      return;
+    }
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      sendError(res, 415, 'expected content-type: application/json');
+      return;
+    }
+    const text = await readBody(req, MAX_SILENCE_BODY);
+    if (text === undefined) {
+      sendError(res, 413, `body larger than ${MAX_SILENCE_BODY} bytes`);
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      sendError(res, 400, 'body is not JSON');
+      return;
+    }
+    const request = parseSilenceRequest(body, now());
+    if (typeof request === 'string') {
+      sendError(res, 400, request);
+      return;
+    }
+    const silence = api.add(request);
+    logger.info(`silence ${silence.id} created over HTTP: ${describeSilence(silence)}`);
+    sendJson(res, 201, silence);
+  };
+
   const headersTimeoutMs = options.headersTimeoutMs ?? 10_000;
   const server = createServer({
     headersTimeout: headersTimeoutMs,
@@ -237,7 +318,7 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
     connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
   }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
-      logger.error(`GET ${req.url}: ${errorMessage(error)}`);
+      logger.error(`${req.method} ${req.url}: ${errorMessage(error)}`);
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
       else res.destroy();
     });

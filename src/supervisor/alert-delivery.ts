@@ -115,6 +115,11 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
 }
 
 function alertDetails(alert: Alert): string {
+  const silenced = alert.silencedBy !== undefined ? `; silenced by ${alert.silencedBy}, not delivered` : '';
+  return details(alert) + silenced;
+}
+
+function details(alert: Alert): string {
   if (alert.kind === 'feed') return alert.reason ? ` (${alert.reason})` : '';
   const at = alert.referenceTs !== undefined ? ` at ${new Date(alert.referenceTs).toISOString()}` : '';
   return ` (price ${alert.price}, reference ${alert.reference}${at}, coverage ${Math.round(alert.coverage * 100)}%)`;

@@ -1,13 +1,15 @@
-import { merge, type Observable, type SchedulerLike, tap } from 'rxjs';
+import { merge, type Observable, of, type SchedulerLike, tap } from 'rxjs';
 import type { JournalEntry } from '../domain/alert.js';
 import type { Config } from '../domain/config-types.js';
 import type { DedupeLevel } from '../domain/dedupe-level.js';
 import type { FeedStatus } from '../domain/feed-status.js';
+import type { Silence } from '../domain/silence.js';
 import type { Tick } from '../domain/tick.js';
 import { dedupeMoves } from '../operators/dedupe-moves.js';
 import { detectMoves } from '../operators/detect-moves.js';
 import { feedDownAlerts } from '../operators/feed-down-alerts.js';
 import { priceRules } from '../operators/price-rules.js';
+import { silenceAlerts } from '../operators/silence-alerts.js';
 import { type TickMetrics, tickMetrics } from '../operators/tick-metrics.js';
 
 /** Options of {@link detectSupervisorMoves}. */
@@ -22,6 +24,8 @@ export interface AlertDetectionOptions {
   readonly onMetrics?: (metrics: TickMetrics) => void;
   /** Dedupe levels to resume from (see `restoredDedupeLevels`). Default: every key armed. */
   readonly restored?: readonly DedupeLevel[];
+  /** The silences in force, the whole set per emission (the runtime store's). Default: `alerts.silences`. */
+  readonly silences$?: Observable<readonly Silence[]>;
 }
 
 /**
@@ -35,7 +39,8 @@ export interface AlertDetectionOptions {
  *    tick whose move fell below its re-arm line, and each feed alert when its timer fires.
  * 2. Statuses are subscribed first: feeds report `connecting` as soon as their
  *    ticks are subscribed.
- * 3. Completes when both inputs completed; errors with either.
+ * 3. An alert a silence holds carries `silencedBy` (see `silenceAlerts`): journaled, never delivered.
+ * 4. Completes when both inputs completed; errors with either.
  *
  * @example
  * detectSupervisorMoves(config, ticks$, statuses$, { scheduler: asyncScheduler }).subscribe((e) => console.log(e.kind, e.rule));
@@ -55,5 +60,7 @@ export function detectSupervisorMoves(
   const moves = onMetrics
     ? ticks.pipe(tickMetrics(thresholds, { overrides }), tap(onMetrics), priceRules(thresholds, { overrides }), dedupeMoves(thresholds, dedupe))
     : ticks.pipe(detectMoves(thresholds, dedupe));
-  return merge(statuses.pipe(feedDownAlerts(config.alerts.feed_down_after_ms, options.scheduler)), moves);
+  return merge(statuses.pipe(feedDownAlerts(config.alerts.feed_down_after_ms, options.scheduler)), moves).pipe(
+    silenceAlerts(options.silences$ ?? of(config.alerts.silences)),
+  );
 }

@@ -19,6 +19,7 @@ import { summarizeConfig } from '../config/summarize-config.js';
 import type { Alert, JournalEntry, PriceAlert } from '../domain/alert.js';
 import type { JournaledEntry } from '../delivery/channel.js';
 import { type SendNowResult, sendNow } from '../delivery/send-now.js';
+import { openSilenceStore } from '../delivery/silence-store.js';
 import { testAlertOf } from '../delivery/test-alert.js';
 import type { Config } from '../domain/config-types.js';
 import type { Tick } from '../domain/tick.js';
@@ -105,9 +106,12 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     // a channel that keeps alerts firing (Alertmanager) keeps firing what still holds.
     const { levels: restored, inForce } = restoredFromJournal(config, { logger, now: now(), journalPath: delivery.journalPath });
     for (const channel of delivery.channels) channel.restore?.(inForce);
+    // Configured and runtime silences (kept in state_dir, so a restart keeps them).
+    const silenceStore = openSilenceStore(config.state_dir, { configured: config.alerts.silences, now, logger: logger.child('silences') });
     const raised = detectSupervisorMoves(config, ticks, statusesOf(feedEvents$), {
       scheduler,
       restored,
+      silences$: silenceStore.silences$,
       ...(listen ? { onMetrics: (m: TickMetrics) => metrics.next(m) } : {}),
     }).pipe(finalize(() => metrics.complete()));
     const { journaled$, events$ } = delivery.start(raised);
@@ -128,7 +132,7 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
         feeds: sources.feeds, feedEvents$, ticks$: ticks, symbols$, alerts$: alerts, deliveries$: deliveries, latencyMs$,
         ...(options.caughtMail$ ? { caughtMail$: options.caughtMail$ } : {}),
       },
-      { logger, scheduler, now, ...(listen ? { listen } : {}), ...(options.heartbeatGet ? { heartbeatGet: options.heartbeatGet } : {}) },
+      { logger, scheduler, now, silences: silenceStore, ...(listen ? { listen } : {}), ...(options.heartbeatGet ? { heartbeatGet: options.heartbeatGet } : {}) },
     );
     // Subscribing connects the feeds; their sockets open asynchronously, so every consumer
     // subscribed in this synchronous block is attached before the first tick can arrive.

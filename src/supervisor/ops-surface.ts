@@ -8,7 +8,7 @@ import { silentSymbols } from '../operators/symbol-silence.js';
 import { allFeedsLive } from '../ops/all-feeds-live.js';
 import { heartbeatPings, type HeartbeatOptions } from '../ops/heartbeat-pings.js';
 import type { ChannelEvent, MailView, SymbolView } from '../ops/ops-sources.js';
-import { type OpsServer, startOpsServer } from '../ops/start-ops-server.js';
+import { type OpsServer, type SilenceApi, startOpsServer } from '../ops/start-ops-server.js';
 import type { EnabledFeed } from './feed-sources.js';
 
 /** What the ops part watches; every stream is hot and shared by `run()`. */
@@ -33,6 +33,8 @@ export interface OpsSurfaceOptions {
   readonly now: () => number;
   /** `host:port` of the HTTP surface, when one is wanted. */
   readonly listen?: string;
+  /** The runtime silences behind `/api/silences`. */
+  readonly silences?: SilenceApi;
   /** HTTP client of the heartbeat pings (tests). */
   readonly heartbeatGet?: HeartbeatOptions['get'];
 }
@@ -88,7 +90,7 @@ export function opsSurface(config: Config, inputs: OpsInputs, options: OpsSurfac
         latencyMs$: inputs.latencyMs$,
         ...(inputs.caughtMail$ ? { caughtMail$: inputs.caughtMail$ } : {}),
       },
-      { logger: logger.child('http'), now: options.now },
+      { logger: logger.child('http'), now: options.now, ...(options.silences ? { silences: options.silences } : {}) },
     ).then((started) => {
       server = started;
     });

@@ -3,7 +3,7 @@ import { channelsFromConfig } from '../../src/delivery/channels-from-config.js';
 import { type AlertsConfig, DEFAULT_THRESHOLDS } from '../../src/domain/config-types.js';
 
 const base: AlertsConfig = {
-  thresholds: DEFAULT_THRESHOLDS, hysteresis: 0.2, feed_down_after_ms: 120_000, symbol_silent_after_ms: 600_000, webhooks: [],
+  thresholds: DEFAULT_THRESHOLDS, hysteresis: 0.2, feed_down_after_ms: 120_000, symbol_silent_after_ms: 600_000, webhooks: [], silences: [],
 };
 
 describe('channelsFromConfig', () => {
