@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { EXCHANGE_IDS, type ExchangeId } from '../domain/exchange-id.js';
+import { isTimeZone, parseClockTime } from '../domain/quiet-hours.js';
 import { parseIsoTime } from '../domain/silence.js';
 import { ASSET_ALIASES, canonicalSymbol, isSymbolError } from '../domain/symbol.js';
 
@@ -220,6 +221,26 @@ export const SilenceCodec = t.intersection([
   t.partial({ until: IsoTime, comment: t.string }),
 ], 'Silence');
 
+/** `HH:MM` (00:00-23:59), decoded to minutes after midnight. */
+export const ClockTime = new t.Type<number, number, unknown>(
+  'ClockTime',
+  (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0 && u < 1440,
+  (u, c) => {
+    const minutes = typeof u === 'string' ? parseClockTime(u) : undefined;
+    return minutes !== undefined ? t.success(minutes) : t.failure(u, c);
+  },
+  t.identity,
+);
+
+/** An IANA time zone the runtime knows (`Europe/Berlin`, `UTC`). */
+export const TimeZone = refined(t.string, 'TimeZone', (s) => isTimeZone(s));
+
+/** `alerts.quiet_hours`. */
+export const QuietHoursCodec = t.intersection([
+  t.type({ from: ClockTime, to: ClockTime }, 'QuietHours'),
+  t.partial({ time_zone: TimeZone, deliver: t.keyof({ digest: null, drop: null }, 'QuietDeliver') }),
+], 'QuietHours');
+
 export const AlertsCodec = t.partial({
   thresholds: ThresholdsCodec,
   hysteresis: Hysteresis,
@@ -231,6 +252,7 @@ export const AlertsCodec = t.partial({
   telegram: TelegramCodec,
   alertmanager: AlertmanagerCodec,
   silences: t.array(SilenceCodec, 'Silences'),
+  quiet_hours: QuietHoursCodec,
 });
 
 export const HttpCodec = t.intersection([t.type({ listen: ListenAddress }), t.partial({ public_url: HttpUrl })]);
@@ -272,6 +294,10 @@ export const EXPECTATIONS: Readonly<Record<string, string>> = {
   ChatId: 'a chat id (a whole number, negative for groups) or @channelname',
   ListenAddress: 'host:port, e.g. 127.0.0.1:9464',
   IsoTime: 'a time with its zone, e.g. 2026-12-31T00:00:00Z',
+  ClockTime: 'a local time HH:MM, e.g. "22:00"',
+  TimeZone: 'an IANA time zone, e.g. Europe/Berlin or UTC',
+  QuietDeliver: 'one of digest, drop',
+  QuietHours: 'a mapping with from and to (HH:MM), optional time_zone and deliver',
   SilenceRule: 'one of pct_24h, pct_short, feed_down, feed_recovered',
   ExchangeId: `one of ${EXCHANGE_IDS.join(', ')}`,
   Silences: 'a list of silences, each a mapping with a match',

@@ -197,6 +197,8 @@ export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Eit
       source: 'config',
     };
   });
+  const quiet = file.alerts?.quiet_hours;
+  if (quiet && quiet.from === quiet.to) issues.push({ path: 'alerts.quiet_hours.to', message: 'must differ from from (quiet hours of no length)' });
   if (issues.length > 0) return E.left(issues);
   for (const note of notes) options.onNote?.(note);
 
@@ -209,6 +211,7 @@ export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Eit
     ...(email ? { email } : {}),
     ...channels,
     silences,
+    ...(quiet ? { quiet_hours: { from: quiet.from, to: quiet.to, time_zone: quiet.time_zone ?? 'UTC', deliver: quiet.deliver ?? 'digest' } } : {}),
   };
   return E.right({
     exchanges,

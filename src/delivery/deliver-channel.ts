@@ -11,9 +11,11 @@ import {
   expand,
   filter,
   from,
+  identity,
   ignoreElements,
   map,
   merge,
+  type MonoTypeOperatorFunction,
   type Observable,
   of,
   type SchedulerLike,
@@ -65,6 +67,12 @@ export interface DeliverChannelOptions {
   readonly flushTimeoutMs?: number;
   /** At most this many entries per batch (a backlog after a long outage becomes several messages). Default 100. */
   readonly maxBatchEntries?: number;
+  /**
+   * Holds entries back before they are grouped (quiet hours with `deliver: digest`):
+   * what it holds at shutdown stays beyond the cursor, in the journal, and is
+   * delivered (or held again) at the next start. Default: none.
+   */
+  readonly hold?: MonoTypeOperatorFunction<JournaledEntry>;
   /** Writes a cursor or quarantine file (tests inject EMFILE, ENOSPC). Default {@link writeStateFile}. */
   readonly writeState?: (stateDir: string, path: string, content: string) => void;
 }
@@ -281,6 +289,7 @@ export function deliverChannel(channel: Channel, entries$: Observable<JournaledE
     );
     const started: DeliveryEvent = { type: 'started', channel: id, label: channel.label, backlog };
     const deliveries$ = concat(from(earlier), accepted$).pipe(
+      options.hold ?? identity,
       digestGroups<JournaledEntry>(channel.groupWaitMs, scheduler),
       concatMap((group) => {
         const batches: DeliveryBatch[] = [];

@@ -1,4 +1,5 @@
 import type { ExchangeId } from './exchange-id.js';
+import type { QuietHours } from './quiet-hours.js';
 import type { Silence } from './silence.js';
 
 /** One exchange's settings, defaults filled in. */
@@ -107,6 +108,8 @@ export interface AlertsConfig {
   readonly alertmanager?: AlertmanagerConfig;
   /** `alerts.silences`, ids `config-1`, `config-2`, ... in config order. Empty when absent. */
   readonly silences: readonly Silence[];
+  /** `alerts.quiet_hours`: absent means none. */
+  readonly quiet_hours?: QuietHours;
 }
 
 /** Body shapes a webhook can receive. */

@@ -9,6 +9,7 @@ import { alertHeadline } from '../domain/alert-text.js';
 import type { Alert, JournalEntry } from '../domain/alert.js';
 import type { Config } from '../domain/config-types.js';
 import type { Logger } from '../log.js';
+import { holdQuietHours } from '../operators/hold-quiet-hours.js';
 
 /** Tunables of the delivery path (tests shorten them). */
 export type DeliveryTuning = Partial<Pick<DeliverChannelOptions, 'retry' | 'flushTimeoutMs' | 'random' | 'maxBatchEntries'>>;
@@ -83,6 +84,9 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
   const start = (entries$: Observable<JournalEntry>, startOptions: StartOptions = {}): DeliveryRun => {
     const scheduler = options.scheduler ?? asyncScheduler;
     const test = startOptions.test === true;
+    // Quiet hours with a digest: each channel holds what the journal gives it until they end (the journal keeps it safe meanwhile).
+    const quiet = config.alerts.quiet_hours;
+    const hold = quiet?.deliver === 'digest' ? { hold: holdQuietHours<JournaledEntry>(quiet, scheduler) } : {};
     const journal = openJournal(config.state_dir, journalPath, { logger: alertLog });
     const journaled$ = entries$.pipe(
       tap((entry: JournalEntry) => {
@@ -105,6 +109,7 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
                 logger: logger.child(`delivery.${channel.id}`),
                 scheduler,
                 ...(options.now ? { now: options.now } : {}),
+                ...hold,
                 ...options.tuning,
               }),
             ),

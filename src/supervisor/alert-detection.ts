@@ -1,4 +1,4 @@
-import { merge, type Observable, of, type SchedulerLike, tap } from 'rxjs';
+import { identity, merge, type Observable, of, type SchedulerLike, tap } from 'rxjs';
 import type { JournalEntry } from '../domain/alert.js';
 import type { Config } from '../domain/config-types.js';
 import type { DedupeLevel } from '../domain/dedupe-level.js';
@@ -9,6 +9,7 @@ import { dedupeMoves } from '../operators/dedupe-moves.js';
 import { detectMoves } from '../operators/detect-moves.js';
 import { feedDownAlerts } from '../operators/feed-down-alerts.js';
 import { priceRules } from '../operators/price-rules.js';
+import { quietHoursDrops } from '../operators/quiet-hours-drops.js';
 import { silenceAlerts } from '../operators/silence-alerts.js';
 import { type TickMetrics, tickMetrics } from '../operators/tick-metrics.js';
 
@@ -39,7 +40,8 @@ export interface AlertDetectionOptions {
  *    tick whose move fell below its re-arm line, and each feed alert when its timer fires.
  * 2. Statuses are subscribed first: feeds report `connecting` as soon as their
  *    ticks are subscribed.
- * 3. An alert a silence holds carries `silencedBy` (see `silenceAlerts`): journaled, never delivered.
+ * 3. An alert a silence holds carries `silencedBy` (see `silenceAlerts`), and so
+ *    does a price alert in quiet hours with `deliver: drop`: journaled, never delivered.
  * 4. Completes when both inputs completed; errors with either.
  *
  * @example
@@ -62,5 +64,6 @@ export function detectSupervisorMoves(
     : ticks.pipe(detectMoves(thresholds, dedupe));
   return merge(statuses.pipe(feedDownAlerts(config.alerts.feed_down_after_ms, options.scheduler)), moves).pipe(
     silenceAlerts(options.silences$ ?? of(config.alerts.silences)),
+    config.alerts.quiet_hours?.deliver === 'drop' ? quietHoursDrops(config.alerts.quiet_hours) : identity,
   );
 }

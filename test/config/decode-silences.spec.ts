@@ -52,3 +52,21 @@ describe('decodeConfig: alerts.silences', () => {
     }
   });
 });
+
+describe('decodeConfig: alerts.quiet_hours', () => {
+  const quiet = (body: string) => load(`exchanges:\n  binance:\n    symbols: [BTC/USDT]\nalerts:\n  quiet_hours:\n${body}`);
+
+  it('decodes from/to as minutes, with time_zone UTC and deliver digest by default', () => {
+    const result = decodeConfig(quiet('    from: "22:00"\n    to: "07:00"\n'), { env: {} });
+    expect(E.isRight(result) && result.right.alerts.quiet_hours).to.deep.equal({ from: 1320, to: 420, time_zone: 'UTC', deliver: 'digest' });
+    const berlin = decodeConfig(quiet('    from: "22:00"\n    to: "07:00"\n    time_zone: Europe/Berlin\n    deliver: drop\n'), { env: {} });
+    expect(E.isRight(berlin) && berlin.right.alerts.quiet_hours).to.deep.equal({ from: 1320, to: 420, time_zone: 'Europe/Berlin', deliver: 'drop' });
+  });
+
+  it('names the key path of each mistake', () => {
+    expect(issues(quiet('    from: "22:00"\n    to: "7"\n'))[0]).to.match(/^alerts\.quiet_hours\.to: .*HH:MM/);
+    expect(issues(quiet('    from: "22:00"\n    to: "07:00"\n    time_zone: Europe/Atlantis\n'))[0]).to.match(/^alerts\.quiet_hours\.time_zone: .*IANA time zone/);
+    expect(issues(quiet('    from: "22:00"\n    to: "07:00"\n    deliver: later\n'))[0]).to.match(/^alerts\.quiet_hours\.deliver: .*one of digest, drop/);
+    expect(issues(quiet('    from: "22:00"\n    to: "22:00"\n'))).to.deep.equal(['alerts.quiet_hours.to: must differ from from (quiet hours of no length)']);
+  });
+});
