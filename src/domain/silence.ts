@@ -5,7 +5,7 @@ export interface SilenceMatch {
   readonly exchange?: string;
   /** Canonical `BASE/QUOTE`. */
   readonly symbol?: string;
-  /** `pct_24h`, `pct_short`, `feed_down`, `feed_recovered`, ... */
+  /** `pct_24h`, `pct_short`, `level_above`, `level_below`, `feed_down`, `feed_recovered`. */
   readonly rule?: string;
 }
 
@@ -35,7 +35,7 @@ export interface SilenceRequest {
 }
 
 /** The rules a silence can name. */
-export const SILENCE_RULES = ['pct_24h', 'pct_short', 'feed_down', 'feed_recovered'] as const;
+export const SILENCE_RULES = ['pct_24h', 'pct_short', 'level_above', 'level_below', 'feed_down', 'feed_recovered'] as const;
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 

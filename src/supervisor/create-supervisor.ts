@@ -172,8 +172,8 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     // Journaled as not live (test: true): a later start must neither deliver nor restore them.
     const journaled: JournaledEntry[] = [];
     const send = replayOptions.send === true;
-    // --send sends the alerts; the re-arms only go to the journal (sendNow knows no per-channel filter).
-    const run = delivery.start(raised, { test: true, onJournaled: (entry) => send && entry.entry.kind !== 'rearm' && journaled.push(entry) });
+    // --send sends the alerts that no silence held; the re-arms only go to the journal (sendNow knows no per-channel filter).
+    const run = delivery.start(raised, { test: true, onJournaled: (entry) => send && entry.entry.kind !== 'rearm' && entry.entry.silencedBy === undefined && journaled.push(entry) });
     if (send && delivery.channels.length === 0) logger.warn('--send given but no alert channel is configured: nothing is sent');
     const done = lastValueFrom(run.events$, { defaultValue: undefined });
     virtual.flush();
