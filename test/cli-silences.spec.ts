@@ -92,7 +92,7 @@ state_dir: ${join(dir.path, 'state')}
     expect(silence.match).to.deep.equal({ symbol: 'BTC/USDT' });
 
     // BTC moves first (held back), then ETH (delivered): once ETH is delivered, BTC had its chance.
-    const held = waitForOutput(first.child, new RegExp(`BTC/USDT \\+6\\.00% in 24h on binance .*; silenced by ${silence.id}, not delivered`));
+    const held = waitForOutput(first.child, new RegExp(`BTC/USDT \\+6\\.00% in 24h on binance.*; silenced by ${silence.id}, not delivered`));
     binance.pushTicker('BTC/USDT', 106, { ts, open24h: 100 });
     await held;
     binance.pushTicker('ETH/USDT', 106, { ts, open24h: 100 });
@@ -109,7 +109,7 @@ state_dir: ${join(dir.path, 'state')}
     const listed = (await (await fetch(`${second.base}/api/silences`)).json()) as { silences: { id: string }[] };
     expect(listed.silences.map((s) => s.id)).to.deep.equal([silence.id]);
     // BTC escalates (level 2, held back again); SOL moves (delivered).
-    const heldAgain = waitForOutput(second.child, new RegExp(`BTC/USDT \\+11\\.00% in 24h on binance .*; silenced by ${silence.id}`));
+    const heldAgain = waitForOutput(second.child, new RegExp(`BTC/USDT \\+11\\.00% in 24h on binance.*; silenced by ${silence.id}`));
     binance.pushTicker('BTC/USDT', 111, { ts: ts + 60_000, open24h: 100 });
     await heldAgain;
     binance.pushTicker('SOL/USDT', 106, { ts: ts + 60_000, open24h: 100 });
