@@ -150,8 +150,11 @@ state_dir: ${join(dir.path, 'state')}
 
       const last = startBuiltCli(['--config', config]);
       const lastDone = finished(last);
+      // The CLI installs its signal handlers before it logs "starting:"; a SIGTERM before that kills it (exit code null).
+      let lastOutput = '';
+      last.stdout!.on('data', (chunk: Buffer) => (lastOutput += chunk.toString()));
       const deadline = Date.now() + 120_000;
-      while (missing().length > 0 && Date.now() < deadline) await sleep(500);
+      while ((missing().length > 0 || !lastOutput.includes('starting:')) && Date.now() < deadline) await sleep(500);
       last.kill('SIGTERM');
       const lastRun = await lastDone;
       expect(lastRun.code, lastRun.stdout.slice(-3000) + lastRun.stderr).to.equal(0);
