@@ -127,7 +127,9 @@ ${emailBlock(50)}${extra}state_dir: ${join(dir.path, 'state')}
       expect(mailed).to.include('BTC/USDT');
     });
 
-    it('works as the README says: npm start -- --config X --replay F', async () => {
+    it('works as the README says: npm start -- --config X --replay F', async function () {
+      // `npm start` first rebuilds dist with tsc (prestart): on a loaded 2-core machine that alone took 28 s.
+      this.timeout(120000);
       const output = await new Promise<string>((resolve, reject) =>
         execFile('npm', ['start', '--silent', '--', '--config', replayConfig(), '--replay', 'test/fixtures/btc-rally.jsonl'],
           { cwd: REPO_ROOT, env: { ...process.env, TEST_SMTP_PASSWORD: 'pw-from-env' } },
