@@ -14,6 +14,9 @@ import { controlFrame, rejectedFrame, ticksFrame, transportFrame } from './parse
 
 const CANONICAL = /^([A-Z0-9]+)\/([A-Z0-9]+)$/;
 
+/** The ticker stream of a canonical symbol: `BTC/USDT` → `btcusdt@ticker` (stream names are lower case). */
+const streamName = (symbol: string): string => `${symbol.replace('/', '').toLowerCase()}@ticker`;
+
 /** A combined-stream frame is `{"stream": ..., "data": payload}`; a raw-stream frame is the payload. */
 function payloadOf(message: JsonObject): JsonObject {
   return typeof message['stream'] === 'string' && isJsonObject(message['data']) ? message['data'] : message;
@@ -74,11 +77,17 @@ export const binance: Connector = {
 
   connectionUrl(baseUrl: string, symbols: readonly string[]): string {
     const root = baseUrl.replace(/\/+$/, '').replace(/\/(ws|stream)$/, '');
-    const streams = symbols.map((symbol) => `${symbol.replace('/', '').toLowerCase()}@ticker`);
+    const streams = symbols.map(streamName);
     return `${root}/stream?streams=${streams.join('/')}`;
   },
 
   subscribeMessages: () => [],
+
+  // A reload's changes on an open connection: live SUBSCRIBE / UNSUBSCRIBE requests, one each (a request counts
+  // against the 5 messages/s; a reconnect puts the current streams in the URL instead). The answer,
+  // {"result":null,"id":…}, proves the transport only.
+  liveSubscribeMessages: (symbols) => [JSON.stringify({ method: 'SUBSCRIBE', params: symbols.map(streamName), id: 1 })],
+  unsubscribeMessages: (symbols) => [JSON.stringify({ method: 'UNSUBSCRIBE', params: symbols.map(streamName), id: 2 })],
 
   parse(frame: string, receivedAt: number, symbols?: NativeSymbols): ParsedFrame {
     const decoded = parseJsonObject(frame);

@@ -16,6 +16,10 @@ const SPOT_PAIR = /^[a-z0-9]+$/;
 /** The longest timer Node keeps (about 24.8 days); a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** A subscribe or unsubscribe of the symbol's `live_trades_<pair>` channel. */
+const channelMessage = (event: 'bts:subscribe' | 'bts:unsubscribe', symbol: string): string =>
+  JSON.stringify({ event, data: { channel: `${CHANNEL_PREFIX}${symbol.replace('/', '').toLowerCase()}` } });
+
 /** What a `bts:` event asks the lifecycle: a reconnect request or an error does; acks and heartbeats do not. */
 function eventControl(message: JsonObject): FeedControl | undefined {
   // Match on the event alone: its `data` has been documented as "" and as null.
@@ -59,12 +63,11 @@ export const bitstamp: Connector = {
     return match ? `${match[1]}${match[2]}`.toLowerCase() : { message: `"${symbol}" is not a canonical BASE/QUOTE symbol` };
   },
 
-  subscribeMessages(symbols: readonly string[]): string[] {
-    // One channel per message: the protocol has no list form.
-    return symbols.map((symbol) => JSON.stringify({
-      event: 'bts:subscribe', data: { channel: `${CHANNEL_PREFIX}${symbol.replace('/', '').toLowerCase()}` },
-    }));
-  },
+  // One channel per message: the protocol has no list form.
+  subscribeMessages: (symbols) => symbols.map((symbol) => channelMessage('bts:subscribe', symbol)),
+
+  // Acked with `bts:unsubscription_succeeded` (transport only).
+  unsubscribeMessages: (symbols) => symbols.map((symbol) => channelMessage('bts:unsubscribe', symbol)),
 
   parse(frame: string, receivedAt: number, symbols?: NativeSymbols): ParsedFrame {
     const decoded = parseJsonObject(frame);

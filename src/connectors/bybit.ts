@@ -16,6 +16,16 @@ export const BYBIT_TOPICS_PER_REQUEST = 10;
 // and "error:handler not found,topic:tickers.A".
 const REFUSED_TOPIC = /tickers\.([A-Z0-9]+)/;
 
+/** Requests of `op` for the symbols' ticker topics, at most ten topics each. */
+function topicRequests(op: 'subscribe' | 'unsubscribe', symbols: readonly string[]): string[] {
+  const messages: string[] = [];
+  for (let start = 0; start < symbols.length; start += BYBIT_TOPICS_PER_REQUEST) {
+    const args = symbols.slice(start, start + BYBIT_TOPICS_PER_REQUEST).map((symbol) => `${TOPIC_PREFIX}${symbol.replace('/', '')}`);
+    messages.push(JSON.stringify({ op, args }));
+  }
+  return messages;
+}
+
 /** What a response asks the lifecycle: a refused subscribe does; acks and pongs do not. */
 function responseControl(message: JsonObject): FeedControl | undefined {
   if (message['op'] !== 'subscribe' || message['success'] !== false) return undefined;
@@ -60,14 +70,10 @@ export const bybit: Connector = {
     return match ? `${match[1]}${match[2]}` : { message: `"${symbol}" is not a canonical BASE/QUOTE symbol` };
   },
 
-  subscribeMessages(symbols: readonly string[]): string[] {
-    const messages: string[] = [];
-    for (let start = 0; start < symbols.length; start += BYBIT_TOPICS_PER_REQUEST) {
-      const args = symbols.slice(start, start + BYBIT_TOPICS_PER_REQUEST).map((symbol) => `${TOPIC_PREFIX}${symbol.replace('/', '')}`);
-      messages.push(JSON.stringify({ op: 'subscribe', args }));
-    }
-    return messages;
-  },
+  subscribeMessages: (symbols) => topicRequests('subscribe', symbols),
+
+  // Ten topics per request too; the response (`op: unsubscribe`) proves the transport only.
+  unsubscribeMessages: (symbols) => topicRequests('unsubscribe', symbols),
 
   parse(frame: string, receivedAt: number, symbols?: NativeSymbols): ParsedFrame {
     const decoded = parseJsonObject(frame);

@@ -17,6 +17,13 @@ const NATIVE = /^([A-Z0-9]+)-([A-Z0-9]+)$/;
 // Observed (not in the docs): {"type":"error","message":"Failed to subscribe","reason":"FOO-USD is not a valid product"}
 const INVALID_PRODUCT = /^(\S+) is not a valid product/;
 
+/** A subscribe or unsubscribe of the `ticker` and `heartbeat` channels for `symbols`. */
+function channelsMessage(type: 'subscribe' | 'unsubscribe', symbols: readonly string[]): string {
+  // product_ids go inside each channel object: root product_ids are reported as rejected.
+  const productIds = symbols.map((symbol) => symbol.replace('/', '-'));
+  return JSON.stringify({ type, channels: [{ name: 'ticker', product_ids: productIds }, { name: 'heartbeat', product_ids: productIds }] });
+}
+
 /** What an `error` message asks: a refused product (subscribe again without it) or a plain error. */
 function errorControl(message: JsonObject): FeedControl {
   const headline = String(message['message'] ?? 'error');
@@ -56,14 +63,10 @@ export const coinbase: Connector = {
     return match ? `${match[1]}-${match[2]}` : { message: `"${symbol}" is not a canonical BASE/QUOTE symbol` };
   },
 
-  subscribeMessages(symbols: readonly string[]): string[] {
-    // product_ids go inside each channel object: root product_ids are reported as rejected.
-    const productIds = symbols.map((symbol) => symbol.replace('/', '-'));
-    return [JSON.stringify({
-      type: 'subscribe',
-      channels: [{ name: 'ticker', product_ids: productIds }, { name: 'heartbeat', product_ids: productIds }],
-    })];
-  },
+  subscribeMessages: (symbols) => [channelsMessage('subscribe', symbols)],
+
+  // Same structure; the server answers with the `subscriptions` left (transport only).
+  unsubscribeMessages: (symbols) => [channelsMessage('unsubscribe', symbols)],
 
   parse(frame: string, receivedAt: number, symbols?: NativeSymbols): ParsedFrame {
     const decoded = parseJsonObject(frame);

@@ -28,6 +28,12 @@ export const HEALTHY_AFTER_MS = 10_000;
  */
 export const TRANSPORT_TIMEOUT_MS = 30_000;
 
+/** Symbols a reload adds to or removes from one connection (canonical). */
+export interface SymbolChange {
+  readonly add: readonly string[];
+  readonly remove: readonly string[];
+}
+
 /** Everything one connection of a feed needs; built once per subscription by `connectorTicks`. */
 export interface ConnectionSetup {
   /** This connection's index among the feed's connections, and their count. */
@@ -35,8 +41,13 @@ export interface ConnectionSetup {
   readonly count: number;
   readonly connector: Connector;
   readonly baseUrl: string;
-  /** The canonical symbols this connection carries. */
+  /** The canonical symbols this connection carries at first. */
   readonly symbols: readonly string[];
+  /**
+   * Later changes of its symbols (a config reload): sent on the open socket
+   * (`liveSubscribeMessages`, `unsubscribeMessages`), and a reconnect subscribes the current set.
+   */
+  readonly changes$?: Observable<SymbolChange>;
   readonly natives: NativeSymbols;
   readonly cfg: ExchangeConfig;
   readonly limits: ConnectorLimits;
@@ -61,6 +72,10 @@ export interface ConnectionSetup {
  * restarting the connection in a loop. A connection whose frames are all
  * rejected for the liveness timeout is `degraded`.
  *
+ * A change of its symbols (`changes$`) goes out on the open socket at once; a
+ * removed symbol's frames are dropped from then on, and every later connection
+ * subscribes the current set.
+ *
  * 1. Emits the connector's ticks, `blindFrom` set on each symbol's first tick after an outage.
  * 2. Never completes and never errors (config errors are caught before).
  * 3. Unsubscribing closes its sockets and timers.
@@ -68,9 +83,12 @@ export interface ConnectionSetup {
 export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
   const { index, connector, cfg, limits, tracker, logger, scheduler } = setup;
   const label = setup.count > 1 ? `connection ${index + 1}/${setup.count}: ` : '';
-  const url = connector.connectionUrl?.(setup.baseUrl, setup.symbols) ?? setup.baseUrl;
-  // The exchange may refuse symbols; they stay out of later subscriptions too.
-  const active = [...setup.symbols];
+  // The exchange may refuse symbols; they stay out of later subscriptions too. A reload adds and removes some.
+  const active = new Set(setup.symbols);
+  // Binance puts the streams in the URL: each connection attempt names the current set.
+  const urlNow = (): string => connector.connectionUrl?.(setup.baseUrl, [...active]) ?? setup.baseUrl;
+  /** The sockets open right now (two during a handover): where a change of symbols is sent. */
+  const openSockets = new Set<SocketControl>();
   const staleAfterMs = cfg.stale_after_ms ?? connector.liveness.staleAfterMs;
   const transportMs = Math.min(staleAfterMs, TRANSPORT_TIMEOUT_MS);
   const pingMs = Math.min(limits.pingIntervalMs, Math.max(100, Math.floor(transportMs / 3)));
@@ -81,7 +99,33 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
   let quietFactor = 1;
 
   const subscribe = (socket: SocketControl) => {
-    if (active.length > 0) for (const message of connector.subscribeMessages(active)) socket.send(message);
+    if (active.size > 0) for (const message of connector.subscribeMessages([...active])) socket.send(message);
+  };
+
+  /** Sends what changed since a socket's URL was made (a reload while it connected). */
+  const catchUp = (socket: SocketControl, inUrl: ReadonlySet<string>) => {
+    const removed = [...inUrl].filter((symbol) => !active.has(symbol));
+    const added = [...active].filter((symbol) => !inUrl.has(symbol));
+    if (removed.length > 0) for (const message of connector.unsubscribeMessages?.(removed) ?? []) socket.send(message);
+    if (added.length > 0) for (const message of (connector.liveSubscribeMessages ?? connector.subscribeMessages)(added)) socket.send(message);
+  };
+
+  /** Applies a reload's change: the set first (a reconnect meanwhile subscribes it), then the open sockets. */
+  const change = ({ add, remove }: SymbolChange) => {
+    const removed = remove.filter((symbol) => active.delete(symbol));
+    for (const symbol of removed) tracker.forget(index, symbol);
+    const added = add.filter((symbol) => !active.has(symbol));
+    for (const symbol of added) active.add(symbol);
+    for (const socket of openSockets) {
+      if (removed.length > 0) for (const message of connector.unsubscribeMessages?.(removed) ?? []) socket.send(message);
+      if (added.length > 0) for (const message of (connector.liveSubscribeMessages ?? connector.subscribeMessages)(added)) socket.send(message);
+    }
+    const where = openSockets.size > 0 ? 'on the open connection' : 'from the next connection';
+    if (added.length > 0) logger.info(`${label}subscribing ${added.join(', ')} ${where}`);
+    if (removed.length > 0) {
+      const how = openSockets.size > 0 && connector.unsubscribeMessages ? 'unsubscribing' : 'dropping';
+      logger.info(`${label}${how} ${removed.join(', ')} ${where}`);
+    }
   };
 
   const onControl = (control: FeedControl, socket: SocketControl | undefined, handOver: () => void) => {
@@ -93,11 +137,9 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
     } else {
       const symbol = setup.natives.get(control.native) ?? control.native;
       logger.error(`${label}${symbol} refused by ${connector.id}: ${control.message}`);
-      const at = active.indexOf(symbol);
-      if (at < 0) return;
-      active.splice(at, 1);
+      if (!active.delete(symbol)) return;
       tracker.forget(index, symbol);
-      if (control.resubscribe && socket && active.length > 0) {
+      if (control.resubscribe && socket && active.size > 0) {
         logger.info(`${label}subscribing again without ${symbol}`);
         subscribe(socket);
       }
@@ -111,6 +153,9 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
       // Longer while reconnects bring no data (a quiet market); back to stale_after_ms at the first data.
       let dataTimeoutMs = staleAfterMs * quietFactor;
       let socket: SocketControl | undefined;
+      let url = setup.baseUrl;
+      /** The symbols the URL named when this socket was created (Binance), to catch up with a change made while it connected. */
+      let inUrl: ReadonlySet<string> | undefined;
       /** The data path: when market data or a heartbeat-channel message last arrived (or the socket opened). */
       let lastDataAt = scheduler.now();
       let firstDataAt: number | undefined;
@@ -130,7 +175,7 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
         quietFactor = 1;
         dataTimeoutMs = staleAfterMs;
         tracker.setState(index, 'live');
-        if (generation === 0) logger.info(`${label}live (${active.length} ${active.length === 1 ? 'stream' : 'streams'})`);
+        if (generation === 0) logger.info(`${label}live (${active.size} ${active.size === 1 ? 'stream' : 'streams'})`);
         else logger.info(`${label}new connection live: closing the old one`);
         return true;
       };
@@ -151,9 +196,11 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
         switch (event.type) {
           case 'open': {
             socket = event.socket;
+            openSockets.add(event.socket);
             lastDataAt = scheduler.now();
             logger.debug(`${label}connected to ${url}`);
             subscribe(event.socket);
+            if (inUrl) catchUp(event.socket, inUrl);
             const deadline$ = dataDeadline(() => lastDataAt + dataTimeoutMs, silence, scheduler);
             if (!Number.isFinite(limits.connectionLifetimeMs)) return deadline$;
             const lifetime$ = timer(limits.connectionLifetimeMs, scheduler).pipe(
@@ -183,6 +230,8 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
             const first = dataArrived();
             const ticks: Tick[] = [];
             for (const tick of parsed.ticks) {
+              // A symbol a reload removed may still tick until the exchange has processed the unsubscribe.
+              if (!active.has(tick.symbol)) continue;
               const accepted = tracker.accept(index, tick);
               if (accepted) ticks.push(accepted);
             }
@@ -213,10 +262,18 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
         ignoreElements(),
       );
       const frames$ = timer(setup.gate.reserve(), scheduler).pipe(
-        switchMap(() => setup.openSocket(url).pipe(watchdog(transportMs, scheduler))),
+        switchMap(() => {
+          url = urlNow();
+          inUrl = connector.connectionUrl ? new Set(active) : undefined;
+          return setup.openSocket(url).pipe(watchdog(transportMs, scheduler));
+        }),
         mergeMap(onEvent),
       );
-      return merge(frames$, keepalive$);
+      return merge(frames$, keepalive$).pipe(
+        finalize(() => {
+          if (socket) openSockets.delete(socket);
+        }),
+      );
     });
 
   /**
@@ -248,10 +305,11 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
       );
     });
 
-  return generations().pipe(
+  const changes$ = setup.changes$ ? setup.changes$.pipe(tap(change), ignoreElements()) : EMPTY;
+  const ticks$ = generations().pipe(
     retry({
       delay: (error: unknown) => {
-        tracker.lost(index, active);
+        tracker.lost(index, [...active]);
         const reason = errorMessage(error);
         if (error instanceof StaleFeedError || error instanceof NoDataError) {
           logger.warn(`${label}${reason}: stale, reconnecting`);
@@ -276,4 +334,5 @@ export function connectionTicks(setup: ConnectionSetup): Observable<Tick> {
       },
     }),
   );
+  return merge(changes$, ticks$);
 }

@@ -1,10 +1,10 @@
-import { asyncScheduler, defer, finalize, merge, type Observable, throwError } from 'rxjs';
+import { asyncScheduler, defer, EMPTY, finalize, ignoreElements, merge, mergeAll, type Observable, Subject, takeUntil, tap, throwError } from 'rxjs';
 import type { ExchangeConfig } from '../domain/config-types.js';
 import type { FrameRejection } from '../domain/feed-status.js';
 import type { Tick } from '../domain/tick.js';
 import { silentLogger } from '../log.js';
 import { processConnectGates } from './connect-gate.js';
-import { connectionTicks } from './connection-ticks.js';
+import { connectionTicks, type SymbolChange } from './connection-ticks.js';
 import type { Connector } from './connector.js';
 import { FeedConfigError } from './feed-config-error.js';
 import type { FeedOptions } from './feed-options.js';
@@ -26,6 +26,11 @@ function inGroups<T>(items: readonly T[], size: number): T[][] {
  * limit), reconnects with backoff, restarts silent sockets, hands over before
  * a connection's end of life, discloses gaps, rate-limits bad-frame warnings,
  * and reports the feed's status.
+ *
+ * `options.symbols$` (a config reload) changes the symbols while the feed runs:
+ * a removed symbol is unsubscribed on its open connection (which closes when it
+ * carries none any more), an added one subscribed on an open connection with
+ * room (a new connection beyond), without reconnecting the others.
  *
  * 1. Emits every tick of the configured symbols, in arrival order.
  * 2. Errors only with a {@link FeedConfigError} on subscription when a symbol cannot be mapped.
@@ -56,11 +61,61 @@ export function connectorTicks(connector: Connector, cfg: ExchangeConfig, option
       ?? ((url: string) => socketFrames(url, { maxFrameBytes: limits.maxFrameBytes, ...(createSocket && { createSocket }) }));
     // Per exchange for the whole process: every consumer shares the exchange's connection-rate budget.
     const gate = (options.connectGates ?? processConnectGates).gate(connector.id, limits.minConnectIntervalMs, scheduler);
-    const connections = groups.map((symbols, index) => connectionTicks({
-      index, count: groups.length, connector, baseUrl: cfg.url ?? connector.url, symbols, natives: book.natives, cfg,
-      limits, tracker, gate, reportRejection, openSocket, logger, scheduler, random: options.random ?? Math.random,
-    }));
-    return merge(...connections).pipe(
+    // Grows when a reload adds symbols; a removed symbol keeps its entry, so its late frames are known (and dropped).
+    const natives = new Map(book.natives);
+    const maxPerConnection = Math.max(1, limits.maxSymbolsPerConnection);
+    /** Each connection's symbols now, its changes and its end (all its symbols removed). */
+    const lines: { readonly index: number; readonly symbols: Set<string>; readonly changes: Subject<SymbolChange>; readonly retired: Subject<void> }[] = [];
+    const openLine = (symbols: readonly string[], index: number, count: number): Observable<Tick> => {
+      const line = { index, symbols: new Set(symbols), changes: new Subject<SymbolChange>(), retired: new Subject<void>() };
+      lines.push(line);
+      return connectionTicks({
+        index, count, connector, baseUrl: cfg.url ?? connector.url, symbols, changes$: line.changes, natives, cfg,
+        limits, tracker, gate, reportRejection, openSocket, logger, scheduler, random: options.random ?? Math.random,
+      }).pipe(takeUntil(line.retired));
+    };
+    const connections = groups.map((symbols, index) => openLine(symbols, index, groups.length));
+    const more = new Subject<Observable<Tick>>();
+
+    /** A reload's symbol list: removed ones leave their connection, added ones fill connections with room, then new ones. */
+    const reconcile = (wanted: readonly string[]) => {
+      const want = new Set(wanted);
+      const open = lines.filter((line) => line.symbols.size > 0);
+      for (const line of open) {
+        const remove = [...line.symbols].filter((symbol) => !want.has(symbol));
+        for (const symbol of remove) line.symbols.delete(symbol);
+        if (line.symbols.size === 0) {
+          logger.info(`${lines.length > 1 ? `connection ${line.index + 1}: ` : ''}closing: none of its symbols is configured any more`);
+          line.retired.next();
+          tracker.retire(line.index);
+        } else if (remove.length > 0) line.changes.next({ add: [], remove });
+      }
+      const carried = new Set(lines.flatMap((line) => [...line.symbols]));
+      const add: string[] = [];
+      for (const symbol of wanted) {
+        if (carried.has(symbol)) continue;
+        const native = connector.nativeSymbol(symbol);
+        // Reloads are checked like a start (`symbolIssues`); a library caller's bad symbol is refused here.
+        if (typeof native !== 'string') logger.error(`${symbol}: ${native.message}; not subscribed`);
+        else {
+          natives.set(native, symbol);
+          add.push(symbol);
+        }
+      }
+      for (const line of lines) {
+        if (add.length === 0) break;
+        if (line.symbols.size === 0 || line.symbols.size >= maxPerConnection) continue;
+        const mine = add.splice(0, maxPerConnection - line.symbols.size);
+        for (const symbol of mine) line.symbols.add(symbol);
+        line.changes.next({ add: mine, remove: [] });
+      }
+      for (const symbols of inGroups(add, maxPerConnection)) {
+        const index = tracker.addLine();
+        more.next(openLine(symbols, index, index + 1));
+      }
+    };
+    const reloads$ = options.symbols$ ? options.symbols$.pipe(tap(reconcile), ignoreElements()) : EMPTY;
+    return merge(...connections, more.pipe(mergeAll()), reloads$).pipe(
       finalize(() => {
         rejectionLog.close();
         tracker.stop();

@@ -144,6 +144,18 @@ export interface Connector {
   /** Text frames to send once a connection is open (may be none when the URL says it all). */
   subscribeMessages(symbols: readonly string[]): string[];
   /**
+   * Text frames that add `symbols` to a connection already open (a config
+   * reload added them). Default: {@link Connector.subscribeMessages}. Binance,
+   * whose initial streams are in the URL, sends a `SUBSCRIBE` request here.
+   */
+  liveSubscribeMessages?(symbols: readonly string[]): string[];
+  /**
+   * Text frames that stop `symbols` on an open connection (a config reload
+   * removed them). Without it, the lifecycle drops the removed symbols' frames
+   * until the connection next reconnects, which subscribes the current set only.
+   */
+  unsubscribeMessages?(symbols: readonly string[]): string[];
+  /**
    * Pure: one raw text frame, read once, to what it is (see {@link ParsedFrame}):
    * ticks, a heartbeat-channel message, a transport-only message (acks,
    * pongs, answers), a control the lifecycle acts on, or a typed rejection.

@@ -24,6 +24,12 @@ export interface FeedOptions {
    * in virtual time.
    */
   readonly openSocket?: (url: string) => Observable<SocketEvent>;
+  /**
+   * The feed's symbols over time (a config reload), canonical: each emission
+   * replaces `symbols` of the exchange's config while the feed runs, without
+   * reconnecting (see `connectorTicks`). Default: the config's symbols, fixed.
+   */
+  readonly symbols$?: Observable<readonly string[]>;
   /** Overrides of the connector's limits (tests shorten Binance's 24 h connection lifetime). */
   readonly limits?: Partial<ConnectorLimits>;
   /**

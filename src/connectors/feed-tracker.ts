@@ -26,7 +26,11 @@ interface Line {
   /** How many extra connections are open during a seamless handover. */
   overlap: number;
   blind: Blind | undefined;
+  /** Closed for good (a reload removed all its symbols): no longer part of the feed's status. */
+  retired: boolean;
 }
+
+const newLine = (): Line => ({ state: 'connecting', reason: undefined, everLive: false, overlap: 0, blind: undefined, retired: false });
 
 /**
  * The bookkeeping of one running feed, shared by its connections: the
@@ -49,9 +53,7 @@ export class FeedTracker {
     private readonly scheduler: SchedulerLike = asyncScheduler,
     private readonly events?: Partial<Observer<FeedEvent>>,
   ) {
-    this.lines = Array.from({ length: lineCount }, () => ({
-      state: 'connecting' as LineState, reason: undefined, everLive: false, overlap: 0, blind: undefined,
-    }));
+    this.lines = Array.from({ length: lineCount }, newLine);
   }
 
   /** The feed's current status, if it has started. */
@@ -70,7 +72,25 @@ export class FeedTracker {
     entry.state = state;
     entry.reason = reason;
     if (state === 'live') entry.everLive = true;
-    const worst = this.lines.reduce((a, b) => (RANK[b.state] > RANK[a.state] ? b : a));
+    this.emitWorst();
+  }
+
+  /** Adds a connection (a reload added more symbols than the open ones may carry); returns its index. */
+  addLine(): number {
+    this.lines.push(newLine());
+    return this.lines.length - 1;
+  }
+
+  /** A connection closed for good (a reload removed all its symbols): the feed's status no longer counts it. */
+  retire(line: number): void {
+    this.line(line).retired = true;
+    this.emitWorst();
+  }
+
+  private emitWorst(): void {
+    const open = this.lines.filter((line) => !line.retired);
+    if (open.length === 0) return;
+    const worst = open.reduce((a, b) => (RANK[b.state] > RANK[a.state] ? b : a));
     this.emit(worst.state, worst.reason);
   }
 

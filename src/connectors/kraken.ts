@@ -76,6 +76,11 @@ export const kraken: Connector = {
     return [JSON.stringify({ method: 'subscribe', params: { channel: 'ticker', symbol: symbols } })];
   },
 
+  // Acknowledged per symbol with `method: unsubscribe` (transport only).
+  unsubscribeMessages(symbols: readonly string[]): string[] {
+    return [JSON.stringify({ method: 'unsubscribe', params: { channel: 'ticker', symbol: symbols } })];
+  },
+
   parse(frame: string, receivedAt: number, symbols?: NativeSymbols): ParsedFrame {
     const decoded = parseJsonObject(frame);
     if ('rejection' in decoded) return rejectedFrame(decoded.rejection);

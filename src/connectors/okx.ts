@@ -81,6 +81,12 @@ export const okx: Connector = {
     return [JSON.stringify({ op: 'subscribe', args })];
   },
 
+  // One request per reload's change (480 requests per connection per hour); acked per arg with `event: unsubscribe`.
+  unsubscribeMessages(symbols: readonly string[]): string[] {
+    const args = symbols.map((symbol) => ({ channel: 'tickers', instId: symbol.replace('/', '-') }));
+    return [JSON.stringify({ op: 'unsubscribe', args })];
+  },
+
   parse(frame: string, receivedAt: number, symbols?: NativeSymbols): ParsedFrame {
     if (frame === 'pong') return transportFrame; // the answer to our text ping: not JSON, and not malformed
     const decoded = parseJsonObject(frame);

@@ -21,7 +21,7 @@ const SERVER_SHUTDOWN = '{"stream": "!serverShutdown","data": {"e": "serverShutd
 
 /**
  * A loopback Binance Spot market-stream server: `/stream?streams=a@ticker/b@ticker`
- * (combined, wrapped `{"stream","data"}`) and `/ws/<stream>` (raw), SUBSCRIBE
+ * (combined, wrapped `{"stream","data"}`) and `/ws/<stream>` (raw), SUBSCRIBE and UNSUBSCRIBE
  * answered with `{"result":null,"id":…}`, and the 5-incoming-messages-per-second
  * limit enforced the way Binance does (disconnect), counted in `rateViolations`.
  *
@@ -90,6 +90,9 @@ export class FakeBinanceServer extends FakeExchangeServer {
     }
     if (request.method === 'SUBSCRIBE' && Array.isArray(request.params)) {
       for (const name of request.params) this.streams.get(ws)?.names.add(String(name));
+    }
+    if (request.method === 'UNSUBSCRIBE' && Array.isArray(request.params)) {
+      for (const name of request.params) this.streams.get(ws)?.names.delete(String(name));
     }
     ws.send(JSON.stringify({ result: null, id: request.id ?? null }));
   }

@@ -79,6 +79,11 @@ export class FakeBitstampServer extends FakeExchangeServer {
       return;
     }
     const channel = request.data?.channel;
+    if (request.event === 'bts:unsubscribe' && typeof channel === 'string') {
+      this.channels.get(ws)?.delete(channel);
+      ws.send(`{"event":"bts:unsubscription_succeeded","channel":"${channel}","data":{}}`);
+      return;
+    }
     if (request.event !== 'bts:subscribe' || typeof channel !== 'string') {
       ws.send('{"event":"bts:error","channel":"","data":{"code":null,"message":"Bad subscription string."}}');
       return;

@@ -65,6 +65,11 @@ export class FakeBybitServer extends FakeExchangeServer {
       ws.send(`{"success":true,"ret_msg":"pong","conn_id":"${CONN_ID}"${reqId},"op":"ping"}`);
       return;
     }
+    if (request.op === 'unsubscribe' && Array.isArray(request.args)) {
+      for (const topic of request.args.map(String)) this.symbols.get(ws)?.delete(topic.slice(8));
+      ws.send(`{"success":true,"ret_msg":"","conn_id":"${CONN_ID}"${reqId},"op":"unsubscribe"}`);
+      return;
+    }
     if (request.op !== 'subscribe' || !Array.isArray(request.args)) return;
     const topics = request.args.map(String);
     this.requestSizes.push(topics.length);

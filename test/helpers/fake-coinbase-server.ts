@@ -11,7 +11,7 @@ export interface FakeCoinbaseOptions {
 type Channels = Map<string, Set<string>>;
 
 /**
- * A loopback Coinbase Exchange `ws-feed`: `subscribe` (channel objects with
+ * A loopback Coinbase Exchange `ws-feed`: `subscribe` and `unsubscribe` (channel objects with
  * `product_ids`, or root `product_ids`) answered with `subscriptions`; a
  * subscribe naming an unknown product is refused whole with the observed
  * `Failed to subscribe` error; `ticker` and `heartbeat` frames on demand.
@@ -65,7 +65,7 @@ export class FakeCoinbaseServer extends FakeExchangeServer {
       ws.send('{"type":"error","message":"Malformed JSON"}');
       return;
     }
-    if (request.type !== 'subscribe') return;
+    if (request.type !== 'subscribe' && request.type !== 'unsubscribe') return;
     const rootIds = Array.isArray(request.product_ids) ? request.product_ids.map(String) : [];
     const wanted: [string, string[]][] = (Array.isArray(request.channels) ? request.channels : []).map((channel) =>
       typeof channel === 'string'
@@ -77,6 +77,12 @@ export class FakeCoinbaseServer extends FakeExchangeServer {
       return;
     }
     const unknown = wanted.flatMap(([, ids]) => ids).find((id) => this.unknownProducts.has(id));
+    if (request.type === 'unsubscribe') {
+      const channels = this.channels.get(ws);
+      for (const [name, ids] of wanted) for (const id of ids) channels?.get(name)?.delete(id);
+      ws.send(JSON.stringify({ type: 'subscriptions', channels: [...(channels ?? [])].map(([name, ids]) => ({ name, product_ids: [...ids] })) }));
+      return;
+    }
     if (unknown !== undefined) {
       // Observed server behaviour: one bad product id rejects the whole message.
       ws.send(`{"type":"error","message":"Failed to subscribe","reason":"${unknown} is not a valid product"}`);

@@ -71,6 +71,13 @@ export class FakeKrakenServer extends FakeExchangeServer {
       ws.send(`{"method":"pong"${reqId},"time_in":"${now()}","time_out":"${now()}"}`);
       return;
     }
+    if (request.method === 'unsubscribe' && request.params?.channel === 'ticker' && Array.isArray(request.params.symbol)) {
+      for (const symbol of request.params.symbol.map(String)) {
+        this.symbols.get(ws)?.delete(symbol);
+        ws.send(`{"method":"unsubscribe","result":{"channel":"ticker","event_trigger":"trades","symbol":"${symbol}"},"success":true${reqId},"time_in":"${now()}","time_out":"${now()}"}`);
+      }
+      return;
+    }
     if (request.method !== 'subscribe' || request.params?.channel !== 'ticker' || !Array.isArray(request.params.symbol)) return;
     for (const symbol of request.params.symbol.map(String)) {
       if (symbol.includes('XBT') || this.unknownPairs.has(symbol)) {

@@ -105,6 +105,13 @@ export class FakeOkxServer extends FakeExchangeServer {
       return;
     }
     const id = typeof request.id === 'string' ? `"id":"${request.id}",` : '';
+    if (request.op === 'unsubscribe' && Array.isArray(request.args)) {
+      for (const arg of request.args as { channel?: unknown; instId?: unknown }[]) {
+        this.instruments.get(ws)?.delete(String(arg?.instId));
+        this.send(ws, `{${id}"event":"unsubscribe","arg":{"channel":"tickers","instId":"${String(arg?.instId)}"},"connId":"${CONN_ID}"}`);
+      }
+      return;
+    }
     if (request.op !== 'subscribe' || !Array.isArray(request.args)) {
       this.send(ws, `{${id}"event":"error","code":"60019","msg":"Invalid op: ${String(request.op)}","connId":"${CONN_ID}"}`);
       return;
