@@ -11,8 +11,10 @@ export interface CliArgs {
   readonly version: boolean;
   /** `--demo`: the service against the built-in simulated exchange and mail catcher. */
   readonly demo: boolean;
-  /** `--fake-exchange [--port N]`: serve the simulated Binance on this port instead of running the service. */
+  /** `--fake-exchange [--port N]`: serve a simulated exchange on this port instead of running the service. */
   readonly fakeExchangePort?: number;
+  /** `--exchange ID` with `--fake-exchange`: which one it speaks (default `binance`). */
+  readonly fakeExchange?: SimulatedExchangeId;
   readonly help: boolean;
   readonly check: boolean;
   readonly logLevel?: LogLevel;
@@ -24,6 +26,11 @@ export interface CliArgs {
   readonly http?: string;
   readonly testAlert: boolean;
 }
+
+/** The exchanges `--fake-exchange` can simulate. */
+export const SIMULATED_EXCHANGES = ['binance', 'coinbase'] as const;
+/** One of {@link SIMULATED_EXCHANGES}. */
+export type SimulatedExchangeId = (typeof SIMULATED_EXCHANGES)[number];
 
 /** The config file used without `--config`: relative to the working directory, else the package's own. */
 export const DEFAULT_CONFIG = 'config/exchanges.yaml';
@@ -47,11 +54,12 @@ Options:
   --test-alert        send one test alert through every configured channel now,
                       print one line per channel; exit 0 only when all delivered
   --http ADDR         serve /livez, /readyz, /metrics and the status page on ADDR (host:port)
-  --demo              see it work in a minute: the service against a built-in
-                      simulated exchange (a scripted market) and mail catcher, status
+  --demo              see it work in a minute: the service against built-in
+                      simulated exchanges (a scripted market) and mail catcher, status
                       page on http://127.0.0.1:9464 (or --http), no network; Ctrl-C stops
-  --fake-exchange     serve a simulated Binance (a scripted, volatile market) on
+  --fake-exchange     serve a simulated exchange (a scripted, volatile market) on
                       ws://127.0.0.1:PORT for a config's url:, until Ctrl-C
+  --exchange ID       with --fake-exchange: binance (default) or coinbase
   --port PORT         with --fake-exchange (default 8765)
   -V, --version       print the version
   -h, --help          print this help
@@ -80,6 +88,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         demo: { type: 'boolean', default: false },
         'fake-exchange': { type: 'boolean', default: false },
         port: { type: 'string' },
+        exchange: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         check: { type: 'boolean', default: false },
         'log-level': { type: 'string' },
@@ -109,6 +118,11 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     if (!logFormat) throw new UsageError(`unknown log format "${formatText}" (use text or json)`);
   }
   if (values.port !== undefined && !values['fake-exchange']) throw new UsageError('--port only makes sense with --fake-exchange');
+  if (values.exchange !== undefined && !values['fake-exchange']) throw new UsageError('--exchange only makes sense with --fake-exchange');
+  const fakeExchange = values.exchange ?? 'binance';
+  if (!(SIMULATED_EXCHANGES as readonly string[]).includes(fakeExchange)) {
+    throw new UsageError(`--exchange: expected one of ${SIMULATED_EXCHANGES.join(', ')}, got "${fakeExchange}"`);
+  }
   const port = values.port === undefined ? 8765 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected a port number 0-65535, got "${values.port}"`);
   if (values.demo && (values.replay || values.record || values['fake-exchange'] || values['test-alert'] || values.check || values.config)) {
@@ -121,7 +135,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     configIsDefault: values.config === undefined,
     version: values.version ?? false,
     demo: values.demo ?? false,
-    ...(values['fake-exchange'] ? { fakeExchangePort: port } : {}),
+    ...(values['fake-exchange'] ? { fakeExchangePort: port, fakeExchange: fakeExchange as SimulatedExchangeId } : {}),
     help: values.help ?? false,
     check: values.check ?? false,
     send: values.send ?? false,

@@ -15,6 +15,7 @@ import { listenOrFree } from './demo/listen-or-free.js';
 import { startMailCatcher } from './demo/mail-catcher.js';
 import type { CaughtMail } from './demo/parse-mail.js';
 import { startSimulatedBinance } from './demo/simulated-binance.js';
+import { startSimulatedCoinbase } from './demo/simulated-coinbase.js';
 import { createLogger } from './log.js';
 import { parseListenAddress } from './ops/parse-listen-address.js';
 import { progressLine, type ProgressLine } from './replay/progress-line.js';
@@ -194,17 +195,20 @@ async function replay(file: string, args: CliArgs, supervisor: Supervisor, bar: 
   process.stdout.write(`${formatReplaySummary(summary, Date.now() - started)}\n`);
 }
 
-/** `--fake-exchange`: the simulated Binance on loopback until SIGINT/SIGTERM, for a config's `url:`. */
+/** `--fake-exchange`: a simulated exchange on loopback until SIGINT/SIGTERM, for a config's `url:`. */
 async function fakeExchange(port: number, args: CliArgs): Promise<void> {
   const logger = createLogger('fake-exchange', { level: args.logLevel ?? 'INFO', ...(args.logFormat ? { format: args.logFormat } : {}) });
-  const market = await startSimulatedBinance({ port, logger }).catch((error: unknown) => fail(`--fake-exchange: cannot listen on 127.0.0.1:${port}: ${errorMessage(error)}`, 1));
+  const exchange = args.fakeExchange ?? 'binance';
+  const start = exchange === 'coinbase' ? startSimulatedCoinbase : startSimulatedBinance;
+  const name = exchange === 'coinbase' ? 'Coinbase' : 'Binance';
+  const market = await start({ port, logger }).catch((error: unknown) => fail(`--fake-exchange: cannot listen on 127.0.0.1:${port}: ${errorMessage(error)}`, 1));
   const stop = (signal: NodeJS.Signals) => {
     logger.info(`received ${signal}, stopping`);
     market.close().then(() => process.exit(0), () => process.exit(1));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  logger.info(`simulated Binance on ${market.url}: put "url: ${market.url}" under exchanges.binance; Ctrl-C stops it`);
+  logger.info(`simulated ${name} on ${market.url}: put "url: ${market.url}" under exchanges.${exchange}; Ctrl-C stops it`);
 }
 
 /** The status page's port in the demo (Prometheus' registry has 9464 for exporters like this one). */
@@ -212,7 +216,7 @@ const DEMO_HTTP_PORT = 9464;
 
 /**
  * `--demo`: the real service (connectors, pipeline, journal, email channel, status page)
- * against the simulated Binance and the mail catcher, both on loopback, with a fresh
+ * against the simulated Binance and Coinbase and the mail catcher, all on loopback, with a fresh
  * temporary state_dir, until SIGINT/SIGTERM.
  */
 async function demo(args: CliArgs): Promise<void> {
@@ -225,15 +229,17 @@ async function demo(args: CliArgs): Promise<void> {
     if (picked.fellBack) say.warn(`port ${DEMO_HTTP_PORT} on 127.0.0.1 is taken: the status page uses ${picked.listen} instead`);
     listen = picked.listen;
   }
-  const market = await startSimulatedBinance({ port: 0, logger: logger.child('market') });
+  // Coinbase trails Binance's script by 3 s: in a rally and a fall their prices drift apart for a while.
+  const binance = await startSimulatedBinance({ port: 0, logger: logger.child('market.binance') });
+  const coinbase = await startSimulatedCoinbase({ port: 0, lagMs: 3000, logger: logger.child('market.coinbase') });
   const mail$ = new Subject<CaughtMail>();
   const catcher = await startMailCatcher({ logger: logger.child('mail-catcher'), onMail: (mail) => mail$.next(mail) });
-  const decoded = decodeConfig(demoConfig({ exchangeUrl: market.url, smtpPort: catcher.port, stateDir, listen }), { env: {} });
+  const decoded = decodeConfig(demoConfig({ binanceUrl: binance.url, coinbaseUrl: coinbase.url, smtpPort: catcher.port, stateDir, listen }), { env: {} });
   if (decoded._tag === 'Left') fail(`the demo's own config is invalid (a bug): ${decoded.left.map(formatIssue).join('; ')}`, 1);
   const config = decoded.right;
   const lock = lockStateDir(config.state_dir, { pid: process.pid, isAlive: processIsAlive });
   process.on('exit', () => lock.release());
-  say.info(`a simulated Binance on ${market.url} plays a one-minute market (a rally to +7 %, a fall, a 12 s outage) on repeat; mail goes to a catcher on 127.0.0.1:${catcher.port}`);
+  say.info(`a simulated Binance on ${binance.url} plays a one-minute market (a rally to +7 %, a fall, a 12 s outage) on repeat; a simulated Coinbase on ${coinbase.url} plays it 3 s late, without the outage; mail goes to a catcher on 127.0.0.1:${catcher.port}`);
   say.info(`state (journal, cursors) in ${stateDir}: the journal is ${join(stateDir, 'alerts.jsonl')}`);
 
   const handle = createSupervisor(config, { logger, caughtMail$: mail$ }).run();
@@ -248,7 +254,7 @@ async function demo(args: CliArgs): Promise<void> {
     setTimeout(() => process.exit(1), SHUTDOWN_BUDGET_MS).unref();
     handle
       .stop()
-      .then(() => Promise.all([catcher.close(), market.close()]))
+      .then(() => Promise.all([catcher.close(), binance.close(), coinbase.close()]))
       .then(
         () => {
           logger.info(`stopped; the demo's journal stays in ${stateDir}`);

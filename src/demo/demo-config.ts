@@ -1,7 +1,9 @@
 /** What {@link demoConfig} plugs in: where the demo's own parts listen. */
 export interface DemoConfigOptions {
   /** The simulated Binance's `ws://127.0.0.1:<port>`. */
-  readonly exchangeUrl: string;
+  readonly binanceUrl: string;
+  /** The simulated Coinbase's `ws://127.0.0.1:<port>`. */
+  readonly coinbaseUrl: string;
   /** The mail catcher's port on 127.0.0.1. */
   readonly smtpPort: number;
   /** The demo's own state dir (a fresh temporary directory). */
@@ -12,19 +14,20 @@ export interface DemoConfigOptions {
 
 /**
  * The demo's configuration, as the YAML would say it (decode it with
- * `decodeConfig`): Binance BTC/USDT and ETH/USDT from the simulator, the
- * shipped thresholds (5 % in 24 h, 2 % in 1 h), email to the mail catcher
+ * `decodeConfig`): Binance BTC/USDT and ETH/USDT, Coinbase BTC/USD and
+ * ETH/USD from the simulators, the shipped thresholds (5 % in 24 h, 2 % in 1 h), email to the mail catcher
  * with a 1 s digest window, the status page on, and timers short enough
  * for the simulator's one-minute script: a reconnect within 2 s and a
- * `feed_down` after 4 s of its 12 s outage.
+ * `feed_down` after 4 s of Binance's 12 s outage (Coinbase stays up).
  *
  * @example
- * decodeConfig(demoConfig({ exchangeUrl: market.url, smtpPort: catcher.port, stateDir, listen: '127.0.0.1:9464' }));
+ * decodeConfig(demoConfig({ binanceUrl: binance.url, coinbaseUrl: coinbase.url, smtpPort: catcher.port, stateDir, listen: '127.0.0.1:9464' }));
  */
 export function demoConfig(options: DemoConfigOptions): Record<string, unknown> {
   return {
     exchanges: {
-      binance: { symbols: ['BTC/USDT', 'ETH/USDT'], reconnect_delay: 1, reconnect_max_delay: 2, url: options.exchangeUrl },
+      binance: { symbols: ['BTC/USDT', 'ETH/USDT'], reconnect_delay: 1, reconnect_max_delay: 2, url: options.binanceUrl },
+      coinbase: { symbols: ['BTC/USD', 'ETH/USD'], reconnect_delay: 1, reconnect_max_delay: 2, url: options.coinbaseUrl },
     },
     alerts: {
       feed_down_after_ms: 4000,

@@ -10,6 +10,7 @@ import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 interface JournalLine {
   readonly kind: string;
   readonly rule: string;
+  readonly exchange?: string;
 }
 
 const journalLines = (path: string): JournalLine[] =>
@@ -61,7 +62,7 @@ describe('crypto-supervisor --demo (npm run demo)', function () {
         expect(await page.locator('#mail li').count()).to.be.greaterThan(0);
       }, 30_000);
       const subject = await page.locator('#mail li .subject').last().textContent();
-      expect(subject).to.match(/(BTC|ETH)\/USDT [+-]\d/);
+      expect(subject).to.match(/(BTC|ETH)\/USDT? [+-]\d/);
       expect(stdout).to.include('supervisor.mail-catcher: caught an email to you@demo.invalid');
 
       // The simulator's 12 s outage: the feed goes blind, feed_down fires within it, then feed_recovered.
@@ -71,6 +72,10 @@ describe('crypto-supervisor --demo (npm run demo)', function () {
         expect(rules).to.include('feed_recovered');
         expect(rules.indexOf('feed_down')).to.be.lessThan(rules.indexOf('feed_recovered'));
       }, 90_000);
+      // The simulated Coinbase plays the same market 3 s late and has no outage: its own alerts, never a feed_down.
+      const entries = journalLines(journal);
+      expect(entries.some((entry) => entry.kind === 'price' && entry.exchange === 'coinbase')).to.equal(true);
+      expect(entries.filter((entry) => entry.rule === 'feed_down').map((entry) => entry.exchange)).to.not.include('coinbase');
       await eventually(async () => expect(await page.locator('#alerts li[data-rule="feed_recovered"]').count()).to.be.greaterThan(0), 30_000);
     } finally {
       child.kill('SIGINT');
