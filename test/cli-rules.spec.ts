@@ -59,7 +59,7 @@ state_dir: ${join(dir.path, 'state')}
 
       const alertLines = run.stdout.split('\n').filter((l) => l.includes('supervisor.alerts: DOGE/USDT'));
       expect(alertLines).to.have.length(1);
-      expect(alertLines[0]).to.match(/\[INFO\] supervisor\.alerts: DOGE\/USDT rose through 0\.5 on binance \(price 0\.51, reference 0\.5/);
+      expect(alertLines[0]).to.match(/\[INFO\] supervisor\.alerts: DOGE\/USDT rose through 0\.5 on binance \(price 0\.51, reference 0\.50/);
     } finally {
       await binance.close();
     }

@@ -74,7 +74,7 @@ describe('supervisor (end to end over loopback)', function () {
     expect(journal.map((a) => a.rule).sort()).to.deep.equal(['pct_24h', 'pct_short']);
     // One digest email for both alerts of the move.
     expect(email!.subject).to.match(/^2 alerts: BTC\/USDT \+5\.5% \((24h|1h), binance\)/);
-    expect(lines.some((l) => /\[INFO\] supervisor\.alerts: BTC\/USDT \+5\.50% in 24h on binance, threshold 5% \(price 105\.5, reference 100/.test(l))).to.equal(true);
+    expect(lines.some((l) => /\[INFO\] supervisor\.alerts: BTC\/USDT \+5\.50% in 24h on binance, threshold 5% \(price 105\.50, reference 100\.00/.test(l))).to.equal(true);
 
     await handle.stop();
     await waitUntil(() => binance.openConnections === 0, 'socket closed on stop');

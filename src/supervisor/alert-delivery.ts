@@ -6,6 +6,7 @@ import { type DeliverChannelOptions, type DeliveryEvent, deliverChannel } from '
 import { journalEntries } from '../delivery/journal-entries.js';
 import { type JournalWriter, openJournal } from '../delivery/journal-writer.js';
 import { alertHeadline } from '../domain/alert-text.js';
+import { formatPrice } from '../domain/format-price.js';
 import type { Alert, JournalEntry } from '../domain/alert.js';
 import type { Config } from '../domain/config-types.js';
 import type { Logger } from '../log.js';
@@ -127,5 +128,5 @@ function alertDetails(alert: Alert): string {
 function details(alert: Alert): string {
   if (alert.kind === 'feed') return alert.reason ? ` (${alert.reason})` : '';
   const at = alert.referenceTs !== undefined ? ` at ${new Date(alert.referenceTs).toISOString()}` : '';
-  return ` (price ${alert.price}, reference ${alert.reference}${at}, coverage ${Math.round(alert.coverage * 100)}%)`;
+  return ` (price ${formatPrice(alert.price)}, reference ${formatPrice(alert.reference)}${at}, coverage ${Math.round(alert.coverage * 100)}%)`;
 }

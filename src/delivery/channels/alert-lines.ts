@@ -1,5 +1,6 @@
 import type { Alert } from '../../domain/alert.js';
 import { alertHeadline } from '../../domain/alert-text.js';
+import { formatPrice } from '../../domain/format-price.js';
 import type { JournaledEntry } from '../channel.js';
 
 /** Marks a `--test-alert` wherever it is shown. */
@@ -12,12 +13,13 @@ export function batchAlerts(entries: readonly JournaledEntry[]): { readonly aler
 
 /**
  * One alert in one line, for chat messages: the headline the log and the email
- * subject use, the price and where it moved from (or why a feed is down), and
+ * subject use, the price and where it moved from as the status page writes
+ * prices (or why a feed is down), and
  * `[TEST]` first for a `--test-alert`.
  *
  * @example
  * alertLine(btcAlert, false);
- * // Logs: BTC/USDT +5.23% in 24h on binance: now 36812.5, was 34983.1
+ * // Logs: BTC/USDT +5.23% in 24h on binance: now 36,812.50, was 34,983.10
  */
 export function alertLine(alert: Alert, test: boolean): string {
   const mark = test ? `${TEST_MARK} ` : '';
@@ -25,7 +27,7 @@ export function alertLine(alert: Alert, test: boolean): string {
     const reason = alert.rule === 'feed_down' && alert.reason !== undefined ? ` (${alert.reason})` : '';
     return `${mark}${alertHeadline(alert)}${reason}`;
   }
-  return `${mark}${alertHeadline(alert)}: now ${alert.price}, was ${alert.reference}`;
+  return `${mark}${alertHeadline(alert)}: now ${formatPrice(alert.price)}, was ${formatPrice(alert.reference)}`;
 }
 
 /**
@@ -81,7 +83,7 @@ export interface MessageStyle {
  *
  * @example
  * messageText([btc], { bullet: '- ', maxChars: 4096 });
- * // Logs: BTC/USDT +5.23% in 24h on binance: now 36812.5, was 34983.1
+ * // Logs: BTC/USDT +5.23% in 24h on binance: now 36,812.50, was 34,983.10
  */
 export function messageText(entries: readonly JournaledEntry[], style: MessageStyle): string {
   const escape = style.escape ?? ((text: string) => text);

@@ -44,7 +44,7 @@ function levelSection(alert: PriceAlert): AlertSection {
     heading: `${alert.symbol} on ${alert.exchange}: ${through} ${thresholdText(alert)}`,
     rows: [
       ['Rule', `${alert.rule} (price level)`],
-      ['Price', `${alert.price} at ${utc(alert.ts)}`],
+      ['Price', `${formatPrice(alert.price)} at ${utc(alert.ts)}`],
       ['Threshold', `${thresholdText(alert)} (${signedPercent(alert.change, 2)} past it)`],
     ],
   };

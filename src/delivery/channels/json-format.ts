@@ -29,7 +29,7 @@ const TEXT_ITEMS = 3;
  *
  * @example
  * JSON.parse(formatJson({ id: 'webhook-1-120', entries: [btc] }).body).text;
- * // Logs: BTC/USDT +5.23% in 24h on binance: now 36812.5, was 34983.1
+ * // Logs: BTC/USDT +5.23% in 24h on binance: now 36,812.50, was 34,983.10
  */
 export function formatJson(batch: DeliveryBatch): WebhookPayload {
   const alerts = batchAlerts(batch.entries);

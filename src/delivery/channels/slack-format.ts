@@ -20,7 +20,7 @@ const escapeSlack = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, 
  *
  * @example
  * JSON.parse(formatSlack({ id: 'b1', entries: [btc] }).body).text;
- * // Logs: BTC/USDT +5.23% in 24h on binance: now 36812.5, was 34983.1
+ * // Logs: BTC/USDT +5.23% in 24h on binance: now 36,812.50, was 34,983.10
  * @see https://api.slack.com/messaging/webhooks
  */
 export function formatSlack(batch: DeliveryBatch): WebhookPayload {

@@ -11,7 +11,7 @@ export const TELEGRAM_MAX_CHARS = 4096;
  *
  * @example
  * formatTelegram({ id: 'b1', entries: [btc] }, 123456789);
- * // Logs: {"chat_id":123456789,"text":"BTC/USDT +5.23% in 24h on binance: now 36812.5, was 34983.1"}
+ * // Logs: {"chat_id":123456789,"text":"BTC/USDT +5.23% in 24h on binance: now 36,812.50, was 34,983.10"}
  * @see https://core.telegram.org/bots/api#sendmessage
  */
 export function formatTelegram(batch: DeliveryBatch, chatId: number | string): string {

@@ -4,8 +4,8 @@ import { batchOf, btcRearmed, btcUp, crash, krakenDown, krakenRecovered } from '
 
 describe('alert lines (the chat formats\' text)', () => {
   it('says one alert in one line, [TEST] first for a test', () => {
-    expect(alertLine(btcUp, false)).to.equal('BTC/USDT +5.23% in 24h on binance, threshold 5%: now 36812.5, was 34983.1');
-    expect(alertLine(btcUp, true)).to.equal('[TEST] BTC/USDT +5.23% in 24h on binance, threshold 5%: now 36812.5, was 34983.1');
+    expect(alertLine(btcUp, false)).to.equal('BTC/USDT +5.23% in 24h on binance, threshold 5%: now 36,812.50, was 34,983.10');
+    expect(alertLine(btcUp, true)).to.equal('[TEST] BTC/USDT +5.23% in 24h on binance, threshold 5%: now 36,812.50, was 34,983.10');
     expect(alertLine(krakenDown, false)).to.equal('kraken feed down for 2m 5s (socket closed <1006>)');
     expect(alertLine(krakenRecovered, false)).to.equal('kraken feed recovered after 3m 3s');
   });
@@ -27,10 +27,10 @@ describe('alert lines (the chat formats\' text)', () => {
 
   it('writes one alert as its line, a digest as a title and bullets', () => {
     expect(messageText(batchOf([btcUp]).entries, { bullet: '- ', maxChars: 4096 })).to.equal(
-      'BTC/USDT +5.23% in 24h on binance, threshold 5%: now 36812.5, was 34983.1',
+      'BTC/USDT +5.23% in 24h on binance, threshold 5%: now 36,812.50, was 34,983.10',
     );
     expect(messageText(batchOf(crash(2)).entries, { bullet: '- ', bold: (t) => `*${t}*`, maxChars: 4096 })).to.equal(
-      '*crypto-supervisor: 2 alerts*\n- C0/USDT -5.00% in 24h on binance, threshold 5%: now 95, was 100\n- C1/USDT -5.10% in 24h on binance, threshold 5%: now 94, was 100',
+      '*crypto-supervisor: 2 alerts*\n- C0/USDT -5.00% in 24h on binance, threshold 5%: now 95.00, was 100.00\n- C1/USDT -5.10% in 24h on binance, threshold 5%: now 94.00, was 100.00',
     );
   });
 });

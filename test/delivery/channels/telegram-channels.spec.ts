@@ -36,7 +36,7 @@ describe('telegramChannels against a Bot API server on loopback', () => {
     expect(request!.headers['idempotency-key']).to.equal('telegram-42-0');
     expect(JSON.parse(request!.body)).to.deep.equal({
       chat_id: 42,
-      text: 'BTC/USDT +5.23% in 24h on binance, threshold 5%: now 36812.5, was 34983.1',
+      text: 'BTC/USDT +5.23% in 24h on binance, threshold 5%: now 36,812.50, was 34,983.10',
     });
   });
 

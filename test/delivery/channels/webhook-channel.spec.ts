@@ -58,6 +58,6 @@ describe('webhookChannel', () => {
     await attempt(channel, batchOf([btcUp, btcRearmed]));
     const body = JSON.parse(server.requests[0]!.body);
     expect(body.alerts).to.deep.equal([btcUp, btcRearmed]);
-    expect(body.text).to.equal('BTC/USDT +5.23% in 24h on binance, threshold 5%: now 36812.5, was 34983.1');
+    expect(body.text).to.equal('BTC/USDT +5.23% in 24h on binance, threshold 5%: now 36,812.50, was 34,983.10');
   });
 });
