@@ -2,7 +2,8 @@ import * as t from 'io-ts';
 import { EXCHANGE_IDS, type ExchangeId } from '../domain/exchange-id.js';
 import { isTimeZone, parseClockTime } from '../domain/quiet-hours.js';
 import { parseIsoTime } from '../domain/silence.js';
-import { ASSET_ALIASES, canonicalSymbol, isSymbolError } from '../domain/symbol.js';
+import { ASSET_ALIASES, canonicalSymbol, exchangeSymbol, isSymbolError } from '../domain/symbol.js';
+import type { DivergenceMarket } from '../domain/config-types.js';
 
 /**
  * io-ts codecs for the YAML as written (snake_case, optional keys optional).
@@ -241,6 +242,55 @@ export const QuietHoursCodec = t.intersection([
   t.partial({ time_zone: TimeZone, deliver: t.keyof({ digest: null, drop: null }, 'QuietDeliver') }),
 ], 'QuietHours');
 
+/**
+ * One side of an `alerts.divergence.pairs` entry, `exchange:SYMBOL`
+ * (`binance:BTC/USDT`, `kraken:XBT/USD`), decoded to the exchange and its
+ * canonical symbol; whether the exchange is enabled and watches it is checked
+ * by the decoder.
+ */
+export const DivergenceMarketCodec = new t.Type<DivergenceMarket, DivergenceMarket, unknown>(
+  'DivergenceMarket',
+  (u): u is DivergenceMarket => typeof u === 'object' && u !== null && typeof (u as DivergenceMarket).exchange === 'string',
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c);
+    const colon = u.indexOf(':');
+    if (colon < 0) return t.failure(u, c);
+    const exchange = u.slice(0, colon).trim().toLowerCase();
+    if (!(EXCHANGE_IDS as readonly string[]).includes(exchange)) {
+      return t.failure(u, c, `unknown exchange "${exchange}" in ${JSON.stringify(u)} (expected one of ${EXCHANGE_IDS.join(', ')})`);
+    }
+    const canonical = canonicalSymbol(u.slice(colon + 1).trim(), ASSET_ALIASES[exchange]);
+    if (isSymbolError(canonical)) return t.failure(u, c, `${canonical.message} (in ${JSON.stringify(u)})`);
+    return t.success({ exchange, symbol: exchangeSymbol(exchange, canonical) });
+  },
+  t.identity,
+);
+
+/** One entry of `alerts.divergence.pairs`: exactly two sides. */
+export const DivergencePairCodec = new t.TupleType<[typeof DivergenceMarketCodec, typeof DivergenceMarketCodec], [DivergenceMarket, DivergenceMarket], [DivergenceMarket, DivergenceMarket], unknown>(
+  'DivergencePair',
+  (u): u is [DivergenceMarket, DivergenceMarket] => Array.isArray(u) && u.length === 2 && u.every((m) => DivergenceMarketCodec.is(m)),
+  (u, c) => {
+    if (!Array.isArray(u) || u.length !== 2) return t.failure(u, c);
+    const sides: DivergenceMarket[] = [];
+    const errors: t.Errors = [];
+    u.forEach((side: unknown, i) => {
+      const decoded = DivergenceMarketCodec.validate(side, t.appendContext(c, String(i), DivergenceMarketCodec, side));
+      if (decoded._tag === 'Left') errors.push(...decoded.left);
+      else sides.push(decoded.right);
+    });
+    return errors.length > 0 ? t.failures(errors) : t.success([sides[0]!, sides[1]!]);
+  },
+  t.identity,
+  [DivergenceMarketCodec, DivergenceMarketCodec],
+);
+
+/** `alerts.divergence`: `pct` is required; the rule is off when the block is absent. */
+export const DivergenceCodec = t.intersection([
+  t.type({ pct: Fraction }, 'Divergence'),
+  t.partial({ min_duration_ms: PositiveMs, max_age_ms: PositiveMs, pairs: t.array(DivergencePairCodec, 'DivergencePairs') }),
+], 'Divergence');
+
 export const AlertsCodec = t.partial({
   thresholds: ThresholdsCodec,
   hysteresis: Hysteresis,
@@ -253,6 +303,7 @@ export const AlertsCodec = t.partial({
   alertmanager: AlertmanagerCodec,
   silences: t.array(SilenceCodec, 'Silences'),
   quiet_hours: QuietHoursCodec,
+  divergence: DivergenceCodec,
 });
 
 export const HttpCodec = t.intersection([t.type({ listen: ListenAddress }), t.partial({ public_url: HttpUrl })]);
@@ -305,6 +356,10 @@ export const EXPECTATIONS: Readonly<Record<string, string>> = {
   Symbol: 'a symbol like BTC/USDT',
   SymbolEntry: 'a symbol like BTC/USDT, or a mapping with a symbol and its own rules',
   PositivePrice: 'a price > 0',
+  Divergence: 'a mapping with pct, optional min_duration_ms, max_age_ms and pairs',
+  DivergencePairs: 'a list of pairs, each [exchange:SYMBOL, exchange:SYMBOL]',
+  DivergencePair: 'a pair [exchange:SYMBOL, exchange:SYMBOL], e.g. [binance:BTC/USDT, coinbase:BTC/USD]',
+  DivergenceMarket: 'exchange:SYMBOL, e.g. binance:BTC/USDT',
   Levels: 'a list of prices',
   ThresholdOverrides: 'a mapping of pct_24h, pct_short, window_short_ms',
   number: 'a number',

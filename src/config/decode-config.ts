@@ -15,6 +15,7 @@ import {
   type SymbolRules,
 } from '../domain/config-types.js';
 import { decodeChannels, type DecodedChannels } from './decode-channels.js';
+import { decodeDivergence } from './decode-divergence.js';
 import { expandEnv } from './expand-env.js';
 import { reportErrors } from './report-errors.js';
 import { findUnknownKeys } from './unknown-keys.js';
@@ -199,6 +200,11 @@ export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Eit
   });
   const quiet = file.alerts?.quiet_hours;
   if (quiet && quiet.from === quiet.to) issues.push({ path: 'alerts.quiet_hours.to', message: 'must differ from from (quiet hours of no length)' });
+  const decodedDivergence = file.alerts?.divergence ? decodeDivergence(file.alerts.divergence, exchanges) : undefined;
+  if (decodedDivergence) {
+    issues.push(...decodedDivergence.issues);
+    notes.push(...decodedDivergence.notes);
+  }
   if (issues.length > 0) return E.left(issues);
   for (const note of notes) options.onNote?.(note);
 
@@ -211,6 +217,7 @@ export function decodeConfig(value: unknown, options: DecodeOptions = {}): E.Eit
     ...(email ? { email } : {}),
     ...channels,
     silences,
+    ...(decodedDivergence?.divergence ? { divergence: decodedDivergence.divergence } : {}),
     ...(quiet ? { quiet_hours: { from: quiet.from, to: quiet.to, time_zone: quiet.time_zone ?? 'UTC', deliver: quiet.deliver ?? 'digest' } } : {}),
   };
   return E.right({

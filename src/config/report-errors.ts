@@ -19,7 +19,7 @@ function pathOf(context: t.Context): string {
     const entry = context[i]!;
     // Intersections and unions add their member index to the context; it is not a key the user wrote.
     if (parent instanceof t.IntersectionType || parent instanceof t.UnionType) continue;
-    const isIndex = parent instanceof t.ArrayType || parent instanceof t.ReadonlyArrayType;
+    const isIndex = parent instanceof t.ArrayType || parent instanceof t.ReadonlyArrayType || parent instanceof t.TupleType;
     path = joinPath(path, isIndex ? Number(entry.key) : entry.key);
   }
   return path;

@@ -73,6 +73,48 @@ export interface FeedAlert {
   readonly silencedBy?: string;
 }
 
+/** One side of a divergence: a symbol's price on one exchange. */
+export interface DivergenceSide {
+  readonly exchange: string;
+  /** Canonical `BASE/QUOTE`. */
+  readonly symbol: string;
+  /** The price compared (the side's latest tick). */
+  readonly price: number;
+  /** Time of that tick (exchange event time, ms). */
+  readonly ts: number;
+}
+
+/**
+ * A cross-exchange divergence (`alerts.divergence`): the same symbol (or a
+ * configured pair of symbols) priced more than `threshold` apart on two
+ * exchanges, continuously for `min_duration_ms`, both prices fresh. One alert per
+ * episode; a `DivergenceRearmed` ends the episode.
+ */
+export interface DivergenceAlert {
+  readonly kind: 'divergence';
+  readonly rule: 'divergence';
+  /** When the alert was raised: `since` + `min_duration_ms` (tick time, ms). */
+  readonly ts: number;
+  /**
+   * What is compared, the episode's key: the canonical symbol when every exchange
+   * watching it is compared (`BTC/USDT`), or a configured pair written
+   * `binance:BTC/USDT~coinbase:BTC/USD`.
+   */
+  readonly group: string;
+  /** The higher-priced side. */
+  readonly high: DivergenceSide;
+  /** The lower-priced side. */
+  readonly low: DivergenceSide;
+  /** `high.price / low.price - 1` when the alert was raised: 0.012 is 1.2 % apart. */
+  readonly spread: number;
+  /** `alerts.divergence.pct`, the fraction the spread had to exceed. */
+  readonly threshold: number;
+  /** When the spread first exceeded the threshold in this episode (tick time, ms). */
+  readonly since: number;
+  /** Id of the silence that held this alert back (journaled, never delivered); absent when delivered. */
+  readonly silencedBy?: string;
+}
+
 /** Everything the log, the journal and the alert channels deliver. */
 export type Alert = PriceAlert | FeedAlert;
 
@@ -99,6 +141,32 @@ export interface MoveRearmed {
    */
   readonly rearmedTo?: number;
 }
+
+/**
+ * A divergence episode that ended, so the next divergence of its group alerts
+ * again: the spread fell below `pct x (1 - hysteresis)` (`reason: 'converged'`),
+ * or fewer than two fresh prices are left to compare (`reason: 'stale'`: a
+ * feed went down or a price aged past `max_age_ms`; an outage is not a
+ * divergence). Not an alert: journaled so a restart resumes the episode, and
+ * Alertmanager resolves the firing divergence with it.
+ */
+export interface DivergenceRearmed {
+  readonly kind: 'rearm';
+  readonly rule: 'divergence';
+  /** When the episode ended (tick time, ms). */
+  readonly ts: number;
+  /** The episode's group (see `DivergenceAlert.group`). */
+  readonly group: string;
+  /** The two sides the episode's alert named, without prices. */
+  readonly high: Pick<DivergenceSide, 'exchange' | 'symbol'>;
+  readonly low: Pick<DivergenceSide, 'exchange' | 'symbol'>;
+  readonly reason: 'converged' | 'stale';
+  /** The spread measured when it converged; absent for `stale`. */
+  readonly spread?: number;
+}
+
+/** A re-arm of either kind: a price move's or a divergence episode's. */
+export type Rearmed = MoveRearmed | DivergenceRearmed;
 
 /**
  * One line of the journal (`<state_dir>/alerts.jsonl`): an alert, a re-arm, or

@@ -110,6 +110,27 @@ export interface AlertsConfig {
   readonly silences: readonly Silence[];
   /** `alerts.quiet_hours`: absent means none. */
   readonly quiet_hours?: QuietHours;
+  /** `alerts.divergence`: absent means the cross-exchange divergence rule is off. */
+  readonly divergence?: DivergenceConfig;
+}
+
+/** One side of a configured divergence pair: an enabled exchange and a canonical symbol it watches. */
+export interface DivergenceMarket {
+  readonly exchange: string;
+  /** Canonical `BASE/QUOTE`. */
+  readonly symbol: string;
+}
+
+/** `alerts.divergence`, defaults filled in. */
+export interface DivergenceConfig {
+  /** The spread (`high / low - 1`) that is a divergence: 0.01 = 1 %. */
+  readonly pct: number;
+  /** The spread must stay above `pct` this long, continuously, before it alerts (ms, default 30000). */
+  readonly min_duration_ms: number;
+  /** A price takes part for this long after it arrived (ms, default 10000); older ones are stale. */
+  readonly max_age_ms: number;
+  /** Pairs of different symbols compared as equal (`[binance:BTC/USDT, coinbase:BTC/USD]`); empty when absent. */
+  readonly pairs: readonly (readonly [DivergenceMarket, DivergenceMarket])[];
 }
 
 /** Body shapes a webhook can receive. */
@@ -181,3 +202,6 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 
 /** The default `alerts.level_hysteresis`: a crossed level re-arms 0.5 % back past it. */
 export const DEFAULT_LEVEL_HYSTERESIS = 0.005;
+
+/** The defaults of `alerts.divergence` (its `pct` has none: it must be given). */
+export const DEFAULT_DIVERGENCE = { min_duration_ms: 30_000, max_age_ms: 10_000 } as const;
