@@ -136,13 +136,18 @@ async function main(): Promise<void> {
   // Handlers go in before the service starts, so an early signal still shuts down gracefully.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  // Without a handler SIGHUP (a closed terminal, `systemctl reload`, `kill -HUP`) ends the process on
-  // the spot, without flushing: until config reload exists, say so and keep running.
-  process.on('SIGHUP', () =>
-    logger.warn('received SIGHUP: config reload is not supported yet; still running with the config read at start (restart to apply a change)'),
-  );
+  // SIGHUP (`systemctl reload`, `kill -HUP`) re-reads the config file; without a handler it would end the process.
+  // The file is read and checked exactly as at start; the supervisor applies it or keeps the old one (and says which).
+  const configFile = args.config;
+  const readConfig = () => loadConfig(configFile, { env: process.env });
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    logger.info(`received SIGHUP, reloading ${configFile}`);
+    void handle?.reload();
+  });
   handle = createSupervisor(config, {
     logger,
+    loadConfig: readConfig,
     ...(args.record ? { record: args.record } : {}),
     ...(args.http ? { http: args.http } : {}),
   }).run();

@@ -65,9 +65,11 @@ export function connectorTicks(connector: Connector, cfg: ExchangeConfig, option
     const natives = new Map(book.natives);
     const maxPerConnection = Math.max(1, limits.maxSymbolsPerConnection);
     /** Each connection's symbols now, its changes and its end (all its symbols removed). */
-    const lines: { readonly index: number; readonly symbols: Set<string>; readonly changes: Subject<SymbolChange>; readonly retired: Subject<void> }[] = [];
+    const lines: {
+      readonly index: number; readonly symbols: Set<string>; readonly changes: Subject<SymbolChange>; readonly retired: Subject<void>; closed: boolean;
+    }[] = [];
     const openLine = (symbols: readonly string[], index: number, count: number): Observable<Tick> => {
-      const line = { index, symbols: new Set(symbols), changes: new Subject<SymbolChange>(), retired: new Subject<void>() };
+      const line = { index, symbols: new Set(symbols), changes: new Subject<SymbolChange>(), retired: new Subject<void>(), closed: false };
       lines.push(line);
       return connectionTicks({
         index, count, connector, baseUrl: cfg.url ?? connector.url, symbols, changes$: line.changes, natives, cfg,
@@ -80,17 +82,10 @@ export function connectorTicks(connector: Connector, cfg: ExchangeConfig, option
     /** A reload's symbol list: removed ones leave their connection, added ones fill connections with room, then new ones. */
     const reconcile = (wanted: readonly string[]) => {
       const want = new Set(wanted);
-      const open = lines.filter((line) => line.symbols.size > 0);
-      for (const line of open) {
-        const remove = [...line.symbols].filter((symbol) => !want.has(symbol));
-        for (const symbol of remove) line.symbols.delete(symbol);
-        if (line.symbols.size === 0) {
-          logger.info(`${lines.length > 1 ? `connection ${line.index + 1}: ` : ''}closing: none of its symbols is configured any more`);
-          line.retired.next();
-          tracker.retire(line.index);
-        } else if (remove.length > 0) line.changes.next({ add: [], remove });
-      }
-      const carried = new Set(lines.flatMap((line) => [...line.symbols]));
+      const open = lines.filter((line) => !line.closed);
+      const removed = new Map(open.map((line) => [line, [...line.symbols].filter((symbol) => !want.has(symbol))]));
+      for (const [line, remove] of removed) for (const symbol of remove) line.symbols.delete(symbol);
+      const carried = new Set(open.flatMap((line) => [...line.symbols]));
       const add: string[] = [];
       for (const symbol of wanted) {
         if (carried.has(symbol)) continue;
@@ -102,12 +97,17 @@ export function connectorTicks(connector: Connector, cfg: ExchangeConfig, option
           add.push(symbol);
         }
       }
-      for (const line of lines) {
-        if (add.length === 0) break;
-        if (line.symbols.size === 0 || line.symbols.size >= maxPerConnection) continue;
-        const mine = add.splice(0, maxPerConnection - line.symbols.size);
+      // Open connections take the added symbols first (one whose symbols were all replaced too), then new ones.
+      for (const line of open) {
+        const mine = add.splice(0, Math.max(0, maxPerConnection - line.symbols.size));
         for (const symbol of mine) line.symbols.add(symbol);
-        line.changes.next({ add: mine, remove: [] });
+        const remove = removed.get(line) ?? [];
+        if (line.symbols.size === 0) {
+          logger.info(`${lines.length > 1 ? `connection ${line.index + 1}: ` : ''}closing: none of its symbols is configured any more`);
+          line.closed = true;
+          line.retired.next();
+          tracker.retire(line.index);
+        } else if (mine.length > 0 || remove.length > 0) line.changes.next({ add: mine, remove });
       }
       for (const symbols of inGroups(add, maxPerConnection)) {
         const index = tracker.addLine();

@@ -53,3 +53,24 @@ export function channelsFromConfig(alerts: AlertsConfig, options: ChannelsFromCo
       : []),
   ];
 }
+
+/**
+ * The settings one channel of {@link channelsFromConfig} is built from, as a
+ * string that changes exactly when the channel would be built differently: a
+ * config reload keeps a channel whose settings are the same (its delivery, its
+ * cursor, its in-memory state) and rebuilds one whose settings changed. Holds
+ * secrets: compare it, never log it.
+ *
+ * @example
+ * channelSettingsOf(config.alerts, 'webhook-1') === channelSettingsOf(reloaded.alerts, 'webhook-1');
+ * // Logs: true   (when alerts.webhooks[0] did not change)
+ */
+export function channelSettingsOf(alerts: AlertsConfig, channelId: string, statusPageUrl?: string): string {
+  let settings: unknown;
+  if (channelId === 'email') settings = [alerts.email, statusPageUrl];
+  else if (channelId.startsWith('webhook-')) settings = alerts.webhooks[Number(channelId.slice('webhook-'.length)) - 1];
+  // One channel per chat: the chat list itself is the set of channels, not a setting of each.
+  else if (channelId.startsWith('telegram-')) settings = alerts.telegram && { ...alerts.telegram, chat_ids: [] };
+  else if (channelId === 'alertmanager') settings = alerts.alertmanager;
+  return JSON.stringify(settings ?? null);
+}

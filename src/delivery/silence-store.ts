@@ -27,6 +27,8 @@ export interface SilenceStore {
   add(request: SilenceRequest): Silence;
   /** Removes a runtime silence; false when there is none with this id (a configured one cannot be removed). */
   remove(id: string): boolean;
+  /** Replaces the configured silences (a config reload); the runtime ones stay. Emits the new set. */
+  setConfigured(silences: readonly Silence[]): void;
   /** The whole set on every change, the current one first (for `silenceAlerts`). */
   readonly silences$: Observable<readonly Silence[]>;
 }
@@ -49,7 +51,7 @@ export function openSilenceStore(stateDir: string, options: SilenceStoreOptions 
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const newId = options.newId ?? (() => randomBytes(4).toString('hex'));
-  const configured = options.configured ?? [];
+  let configured = options.configured ?? [];
   let runtime: Silence[] = [];
   try {
     const text = readStateFile(stateDir, path);
@@ -91,6 +93,10 @@ export function openSilenceStore(stateDir: string, options: SilenceStoreOptions 
       if (!runtime.some((s) => s.id === id)) return false;
       save(runtime.filter((s) => s.id !== id && silenceActive(s, now())));
       return true;
+    },
+    setConfigured(silences) {
+      configured = silences;
+      subject.next(current());
     },
     silences$: subject.asObservable(),
   };

@@ -7,8 +7,9 @@ import { nextPriceLevel } from './price-level.js';
 import { moveRearmedOf, priceAlertOf, type PriceMove } from './price-move.js';
 import type { AlertCandidate } from './price-rules.js';
 import { RestoredLevels } from './restored-levels.js';
-import { initialLevels, RULE_TABLE, ruleRow } from './rule-table.js';
-import { resolveSymbolRules } from './symbol-rule-set.js';
+import { initialLevels, MOVE_ROWS, RULE_TABLE, ruleRow } from './rule-table.js';
+import { levelsDiffer, type RulesUpdate, subscribeUpdates } from './rules-update.js';
+import { resolveSymbolRules, type SymbolRuleSet } from './symbol-rule-set.js';
 
 /** Options of {@link dedupeMoves}. */
 export interface DedupeMovesOptions {
@@ -28,6 +29,12 @@ export interface DedupeMovesOptions {
    * that reading (stale: the key starts armed). Default: none, every key armed.
    */
   readonly restored?: readonly DedupeLevel[];
+  /**
+   * New rules while running (a config reload), from the next reading: levels are
+   * kept, thresholds resolved again, a removed (exchange, symbol) forgotten, and
+   * a symbol whose price levels changed starts its level rules afresh (see {@link RulesUpdate}).
+   */
+  readonly updates$?: Observable<RulesUpdate>;
 }
 
 /**
@@ -74,9 +81,32 @@ export function dedupeMoves(thresholds: Thresholds, options: DedupeMovesOptions 
   const restored = new RestoredLevels(options.restored ?? []);
   return (source) =>
     new Observable<PriceMove>((subscriber) => {
-      // exchange -> symbol -> (level per row of RULE_TABLE, the symbol's thresholds per row); updated in place.
-      const levels = new Map<string, Map<string, { readonly levels: Float64Array; readonly thresholds: Float64Array }>>();
-      const subscription = source.subscribe({
+      let current = thresholds;
+      let currentOverrides = overrides;
+      let currentHysteresis = hysteresis;
+      let currentLevelHysteresis = levelHysteresis;
+      // exchange -> symbol -> (level per row of RULE_TABLE, the symbol's rules); updated in place.
+      const levels = new Map<string, Map<string, { readonly levels: Float64Array; rules: SymbolRuleSet }>>();
+      const subscription = subscribeUpdates(options.updates$, subscriber, (update) => {
+        const nextHysteresis = update.hysteresis ?? currentHysteresis;
+        const nextLevelHysteresis = update.levelHysteresis ?? currentLevelHysteresis;
+        checkAlertSettings(update.thresholds, nextHysteresis, nextLevelHysteresis, update.overrides);
+        for (const { exchange, symbol } of update.removed ?? []) levels.get(exchange)?.delete(symbol);
+        for (const [exchange, bySymbol] of levels) {
+          for (const [symbol, state] of bySymbol) {
+            const before = state.rules;
+            state.rules = resolveSymbolRules(update.thresholds, update.overrides, exchange, symbol);
+            if (levelsDiffer(before.above, state.rules.above) || levelsDiffer(before.below, state.rules.below)) {
+              for (let row = MOVE_ROWS; row < RULE_TABLE.length; row++) state.levels[row] = Number.NaN;
+            }
+          }
+        }
+        current = update.thresholds;
+        currentOverrides = update.overrides;
+        currentHysteresis = nextHysteresis;
+        currentLevelHysteresis = nextLevelHysteresis;
+      });
+      subscription.add(source.subscribe({
         next(candidate) {
           let bySymbol = levels.get(candidate.exchange);
           if (bySymbol === undefined) {
@@ -85,8 +115,8 @@ export function dedupeMoves(thresholds: Thresholds, options: DedupeMovesOptions 
           }
           let state = bySymbol.get(candidate.symbol);
           if (state === undefined) {
-            const rules = resolveSymbolRules(thresholds, overrides, candidate.exchange, candidate.symbol);
-            state = { levels: initialLevels(), thresholds: rules.thresholds };
+            const rules = resolveSymbolRules(current, currentOverrides, candidate.exchange, candidate.symbol);
+            state = { levels: initialLevels(), rules };
             restored.seed(candidate.exchange, candidate.symbol, candidate.ts, state.levels, rules.windows);
             bySymbol.set(candidate.symbol, state);
           }
@@ -94,11 +124,11 @@ export function dedupeMoves(thresholds: Thresholds, options: DedupeMovesOptions 
           if (row < 0) return; // no such rule: nothing to dedupe
           const spec = RULE_TABLE[row]!;
           const level = state.levels[row]!;
-          const threshold = candidate.threshold ?? state.thresholds[row]!;
+          const threshold = candidate.threshold ?? state.rules.thresholds[row]!;
           const next =
             spec.kind === 'move'
-              ? nextAlertLevel(level, candidate.magnitude, threshold, hysteresis)
-              : nextPriceLevel(level, candidate.price, candidate.levels ?? [], levelHysteresis, spec.direction === 'up');
+              ? nextAlertLevel(level, candidate.magnitude, threshold, currentHysteresis)
+              : nextPriceLevel(level, candidate.price, candidate.levels ?? [], currentLevelHysteresis, spec.direction === 'up');
           // State first: the emission below may re-enter.
           state.levels[row] = next;
           if (next > level) subscriber.next(priceAlertOf(candidate, next, level, threshold));
@@ -106,7 +136,7 @@ export function dedupeMoves(thresholds: Thresholds, options: DedupeMovesOptions 
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
-      });
+      }));
       return () => subscription.unsubscribe();
     });
 }

@@ -8,8 +8,9 @@ import { nextPriceLevel } from './price-level.js';
 import { moveRearmedOf, priceAlertOf, type PriceMove } from './price-move.js';
 import { ruleCandidate } from './price-rules.js';
 import { RestoredLevels } from './restored-levels.js';
-import { initialLevels, READING, RULE_TABLE } from './rule-table.js';
+import { initialLevels, MOVE_ROWS, READING, RULE_TABLE } from './rule-table.js';
 import type { SymbolRuleSet } from './symbol-rule-set.js';
+import { levelsDiffer, type RulesUpdate, subscribeUpdates } from './rules-update.js';
 import { TickMeter } from './tick-meter.js';
 import { readTickMetrics, type TickMetrics } from './tick-metrics.js';
 
@@ -37,6 +38,12 @@ export interface DetectMovesOptions {
    * rule's window before that tick (stale: the key starts armed). Default: none.
    */
   readonly restored?: readonly DedupeLevel[];
+  /**
+   * New rules while running (a config reload), applied from the next tick
+   * without clearing windows or dedupe levels (see {@link RulesUpdate}).
+   * Subscribed before the ticks; a bad update errors the output with a RangeError.
+   */
+  readonly updates$?: Observable<RulesUpdate>;
 }
 
 /**
@@ -93,10 +100,10 @@ export interface DetectMovesOptions {
  * @see detectAlerts for the alerts alone; rebuildDedupeLevels for the restored levels.
  */
 export function detectMoves(thresholds: Thresholds, options: DetectMovesOptions = {}): OperatorFunction<Tick, PriceMove> {
-  const hysteresis = options.hysteresis ?? 0.2;
-  const levelHysteresis = options.levelHysteresis ?? DEFAULT_LEVEL_HYSTERESIS;
+  const initialHysteresis = options.hysteresis ?? 0.2;
+  const initialLevelHysteresis = options.levelHysteresis ?? DEFAULT_LEVEL_HYSTERESIS;
   const { overrides, buckets } = options;
-  checkAlertSettings(thresholds, hysteresis, levelHysteresis, overrides);
+  checkAlertSettings(thresholds, initialHysteresis, initialLevelHysteresis, overrides);
   new TickMeter(thresholds, { buckets, overrides }); // a bad window throws here, not on the first tick
   const restored = new RestoredLevels(options.restored ?? []);
   // The dedupe levels of a new (exchange, symbol), seeded from the restored ones: once per symbol, not per tick.
@@ -110,7 +117,23 @@ export function detectMoves(thresholds: Thresholds, options: DetectMovesOptions 
       const meter = new TickMeter(thresholds, { buckets, overrides, newState });
       // The move rules' readings of the current tick, by READING index: written in place, never allocated per tick.
       const readings = new Float64Array(3);
-      const subscription = ticks.subscribe({
+      let hysteresis = initialHysteresis;
+      let levelHysteresis = initialLevelHysteresis;
+      const subscription = subscribeUpdates(options.updates$, subscriber, (update) => {
+        const nextHysteresis = update.hysteresis ?? hysteresis;
+        const nextLevelHysteresis = update.levelHysteresis ?? levelHysteresis;
+        checkAlertSettings(update.thresholds, nextHysteresis, nextLevelHysteresis, update.overrides);
+        meter.reconfigure(update.thresholds, update.overrides, update.removed, (track, before) => {
+          // New price levels: the level rules start afresh (their next tick is silent).
+          if (levelsDiffer(before.above, track.rules.above) || levelsDiffer(before.below, track.rules.below)) {
+            const fresh = initialLevels();
+            for (let row = MOVE_ROWS; row < fresh.length; row++) track.state[row] = fresh[row]!;
+          }
+        });
+        hysteresis = nextHysteresis;
+        levelHysteresis = nextLevelHysteresis;
+      });
+      subscription.add(ticks.subscribe({
         next(tick) {
           const track = meter.observe(tick);
           if (track === undefined) return;
@@ -145,7 +168,7 @@ export function detectMoves(thresholds: Thresholds, options: DetectMovesOptions 
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
-      });
+      }));
       return () => subscription.unsubscribe();
     });
 }

@@ -4,6 +4,7 @@ import type { RuleOverrides, Thresholds } from '../domain/config-types.js';
 import { reachesThreshold } from './alert-level.js';
 import { nextPriceLevel } from './price-level.js';
 import { RULE_TABLE } from './rule-table.js';
+import { type RulesUpdate, subscribeUpdates } from './rules-update.js';
 import { resolveSymbolRules, type SymbolRuleSet } from './symbol-rule-set.js';
 import type { TickMetrics } from './tick-metrics.js';
 
@@ -87,6 +88,8 @@ export function ruleCandidate(m: TickMetrics, row: number, rules: SymbolRuleSet)
 export interface PriceRulesOptions {
   /** Per-exchange and per-symbol thresholds and levels (default none). */
   readonly overrides?: RuleOverrides;
+  /** New rules while running (a config reload): each symbol's rules are resolved again at its next tick. */
+  readonly updates$?: Observable<RulesUpdate>;
 }
 
 /**
@@ -117,11 +120,18 @@ export interface PriceRulesOptions {
  * @see dedupeAlerts, which turns the readings into one alert per move.
  */
 export function priceRules(thresholds: Thresholds, options: PriceRulesOptions = {}): OperatorFunction<TickMetrics, AlertCandidate> {
-  const { overrides } = options;
   return (source) =>
     new Observable<AlertCandidate>((subscriber) => {
+      let { overrides } = options;
+      let current = thresholds;
       const bySymbolByExchange = new Map<string, Map<string, SymbolRuleSet>>();
-      const subscription = source.subscribe({
+      // A cache of resolved rules, nothing more: a reload empties it.
+      const subscription = subscribeUpdates(options.updates$, subscriber, (update) => {
+        current = update.thresholds;
+        overrides = update.overrides;
+        bySymbolByExchange.clear();
+      });
+      subscription.add(source.subscribe({
         next(metrics) {
           let bySymbol = bySymbolByExchange.get(metrics.exchange);
           if (bySymbol === undefined) {
@@ -130,14 +140,14 @@ export function priceRules(thresholds: Thresholds, options: PriceRulesOptions = 
           }
           let rules = bySymbol.get(metrics.symbol);
           if (rules === undefined) {
-            rules = resolveSymbolRules(thresholds, overrides, metrics.exchange, metrics.symbol);
+            rules = resolveSymbolRules(current, overrides, metrics.exchange, metrics.symbol);
             bySymbol.set(metrics.symbol, rules);
           }
           for (let row = 0; row < rules.rowCount; row++) subscriber.next(ruleCandidate(metrics, row, rules));
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
-      });
+      }));
       return () => subscription.unsubscribe();
     });
 }

@@ -2,8 +2,14 @@ import { Observable, type OperatorFunction, type SchedulerLike, type Subscriptio
 import type { FeedEvent } from '../domain/feed-status.js';
 import type { Tick } from '../domain/tick.js';
 
-/** What {@link silentSymbols} watches: every tick (wrapped) and every feed event. */
-export type SymbolActivity = { readonly type: 'tick'; readonly tick: Tick } | FeedEvent;
+/**
+ * What {@link silentSymbols} watches: every tick (wrapped), every feed event,
+ * and a feed's new symbol list after a config reload (`watch`).
+ */
+export type SymbolActivity =
+  | { readonly type: 'tick'; readonly tick: Tick }
+  | { readonly type: 'watch'; readonly exchange: string; readonly symbols: readonly string[] }
+  | FeedEvent;
 
 /** A symbol that stopped ticking while its feed was live, or that ticks again. */
 export interface SymbolSilence {
@@ -53,7 +59,10 @@ interface FeedWatch {
  * 2. Emits `{ type: 'silent' }` once when the clock reaches `afterMs`; nothing
  *    more for that symbol until it ticks, even across reconnects.
  * 3. The first tick after a `silent` emits `{ type: 'resumed' }`.
- * 4. Completes and errors with the source, cancelling its timers.
+ * 4. A `watch` activity replaces the symbols of its exchange (a config
+ *    reload): a symbol no longer listed is forgotten (its timer cancelled, never
+ *    reported), a new one gets a clock (running when the feed is live).
+ * 5. Completes and errors with the source, cancelling its timers.
  *
  * Written by hand rather than as `groupBy` + `switchMap(timer)` because that
  * would schedule and cancel a timer on every tick: here a tick only stores
@@ -131,6 +140,21 @@ export function silentSymbols(
             watch.silent = false;
             if (feed.live && watch.timer === undefined) arm(exchange, feed, watch, afterMs);
             if (wasSilent) subscriber.next({ type: 'resumed', exchange, symbol, silentSinceTs: silentSince, ts: now });
+            return;
+          }
+          if (activity.type === 'watch') {
+            const feed = feedWatch(activity.exchange);
+            const wanted = new Set(activity.symbols);
+            for (const [symbol, watch] of feed.symbols) {
+              if (wanted.has(symbol)) continue;
+              disarm(watch);
+              feed.symbols.delete(symbol);
+            }
+            for (const symbol of activity.symbols) {
+              if (feed.symbols.has(symbol)) continue;
+              const watch = symbolWatch(feed, symbol);
+              if (feed.live) arm(activity.exchange, feed, watch, afterMs);
+            }
             return;
           }
           if (activity.type !== 'status') return;

@@ -6,6 +6,17 @@ import { resolveSymbolRules, type SymbolRuleSet } from './symbol-rule-set.js';
 /** The exchange's rolling 24 h open is only the right reference for a window of exactly 24 h. */
 const EXCHANGE_OPEN_WINDOW_MS = 86_400_000;
 
+/** Builds (and drops) a window of every configured length, so a bad one throws before any state changes. */
+function checkWindows(thresholds: Thresholds, overrides: RuleOverrides | undefined, buckets: number): void {
+  new PriceWindow(thresholds.window_24h_ms, buckets);
+  new PriceWindow(thresholds.window_short_ms, buckets);
+  for (const byExchange of Object.values(overrides ?? {})) {
+    for (const rules of [byExchange?.thresholds, ...Object.values(byExchange?.symbol_rules ?? {})]) {
+      if (rules?.window_short_ms !== undefined) new PriceWindow(rules.window_short_ms, buckets);
+    }
+  }
+}
+
 /** Everything kept per (exchange, symbol): its windows, its resolved rules, and the consumer's own state `S`. */
 export interface SymbolTrack<S = undefined> {
   /**
@@ -16,10 +27,10 @@ export interface SymbolTrack<S = undefined> {
    * how much history it has.
    */
   day: PriceWindow | undefined;
-  /** The `window_short_ms` window (this symbol's, see `SymbolRuleSet.windowShortMs`). */
-  readonly short: PriceWindow;
-  /** The symbol's rules, resolved when the track was created. */
-  readonly rules: SymbolRuleSet;
+  /** The `window_short_ms` window (this symbol's, see `SymbolRuleSet.windowShortMs`); replaced only when a reload changes its length. */
+  short: PriceWindow;
+  /** The symbol's rules, resolved when the track was created (and again at a reload, see {@link TickMeter.reconfigure}). */
+  rules: SymbolRuleSet;
   /**
    * Whatever a consumer keeps per (exchange, symbol), made by `newState` when the
    * track is created (e.g. `detectMoves`' dedupe levels): one key lookup per tick
@@ -70,11 +81,11 @@ export class TickMeter<S = undefined> {
 
   private readonly bySymbolByExchange = new Map<string, Map<string, SymbolTrack<S>>>();
   /** `window_24h_ms`. */
-  readonly dayMs: number;
-  private readonly thresholds: Thresholds;
-  private readonly overrides: RuleOverrides | undefined;
+  dayMs: number;
+  private thresholds: Thresholds;
+  private overrides: RuleOverrides | undefined;
   private readonly buckets: number;
-  private readonly useExchangeOpen: boolean;
+  private useExchangeOpen: boolean;
   private readonly newState: ((rules: SymbolRuleSet, tick: Tick) => S) | undefined;
 
   /**
@@ -89,11 +100,39 @@ export class TickMeter<S = undefined> {
     this.buckets = options.buckets ?? 1000;
     this.useExchangeOpen = this.dayMs === EXCHANGE_OPEN_WINDOW_MS;
     // Fail now rather than on the first tick.
-    new PriceWindow(this.dayMs, this.buckets);
-    new PriceWindow(thresholds.window_short_ms, this.buckets);
-    for (const byExchange of Object.values(this.overrides ?? {})) {
-      for (const rules of [byExchange?.thresholds, ...Object.values(byExchange?.symbol_rules ?? {})]) {
-        if (rules?.window_short_ms !== undefined) new PriceWindow(rules.window_short_ms, this.buckets);
+    checkWindows(thresholds, this.overrides, this.buckets);
+  }
+
+  /**
+   * New rules from the next tick (a config reload), keeping every track's
+   * windows and consumer state: each track's rules are resolved again; a track
+   * whose short window changed length gets a new one, and a changed
+   * `window_24h_ms` drops the 24 h windows (they are rebuilt from the next tick).
+   * `onRules` sees each track with its rules before the change. The tracks of
+   * `removed` are dropped.
+   *
+   * @throws RangeError when a window is not valid (nothing is changed then)
+   */
+  reconfigure(
+    thresholds: Thresholds,
+    overrides: RuleOverrides | undefined,
+    removed: readonly { readonly exchange: string; readonly symbol: string }[] = [],
+    onRules?: (track: SymbolTrack<S>, before: SymbolRuleSet) => void,
+  ): void {
+    checkWindows(thresholds, overrides, this.buckets);
+    const dayChanged = thresholds.window_24h_ms !== this.dayMs;
+    this.thresholds = thresholds;
+    this.overrides = overrides;
+    this.dayMs = thresholds.window_24h_ms;
+    this.useExchangeOpen = this.dayMs === EXCHANGE_OPEN_WINDOW_MS;
+    for (const { exchange, symbol } of removed) this.bySymbolByExchange.get(exchange)?.delete(symbol);
+    for (const [exchange, bySymbol] of this.bySymbolByExchange) {
+      for (const [symbol, track] of bySymbol) {
+        const before = track.rules;
+        track.rules = resolveSymbolRules(thresholds, overrides, exchange, symbol);
+        if (track.rules.windowShortMs !== before.windowShortMs) track.short = new PriceWindow(track.rules.windowShortMs, this.buckets);
+        if (dayChanged) track.day = undefined;
+        onRules?.(track, before);
       }
     }
   }

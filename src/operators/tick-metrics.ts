@@ -1,6 +1,7 @@
-import { defer, filter, map, type OperatorFunction } from 'rxjs';
+import { filter, map, Observable, type OperatorFunction } from 'rxjs';
 import type { RuleOverrides, Thresholds } from '../domain/config-types.js';
 import type { Tick } from '../domain/tick.js';
+import { type RulesUpdate, subscribeUpdates } from './rules-update.js';
 import { type SymbolTrack, TickMeter } from './tick-meter.js';
 
 /**
@@ -56,6 +57,8 @@ export interface TickMetricsOptions {
   readonly buckets?: number;
   /** Per-exchange and per-symbol overrides: a symbol's own `window_short_ms` sizes its short window. Default none. */
   readonly overrides?: RuleOverrides;
+  /** New rules while running (a config reload): windows are kept, except one whose length changed (see {@link RulesUpdate}). */
+  readonly updates$?: Observable<RulesUpdate>;
 }
 
 /** Reads the metrics of a tick `meter` has just observed into `track`. */
@@ -114,14 +117,20 @@ export function tickMetrics(thresholds: Thresholds, options: TickMetricsOptions 
   const meterOptions = { buckets: options.buckets, overrides: options.overrides };
   new TickMeter(thresholds, meterOptions); // a bad window throws here, not on the first tick
   return (source) =>
-    defer(() => {
+    new Observable<TickMetrics>((subscriber) => {
       const meter = new TickMeter(thresholds, meterOptions);
-      return source.pipe(
-        map((tick) => {
-          const track = meter.observe(tick);
-          return track === undefined ? undefined : readTickMetrics(meter, track, tick);
-        }),
-        filter((metrics): metrics is TickMetrics => metrics !== undefined),
+      const subscription = subscribeUpdates(options.updates$, subscriber, (update) => meter.reconfigure(update.thresholds, update.overrides, update.removed));
+      subscription.add(
+        source
+          .pipe(
+            map((tick) => {
+              const track = meter.observe(tick);
+              return track === undefined ? undefined : readTickMetrics(meter, track, tick);
+            }),
+            filter((metrics): metrics is TickMetrics => metrics !== undefined),
+          )
+          .subscribe(subscriber),
       );
+      return subscription;
     });
 }

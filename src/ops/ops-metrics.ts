@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry, collectDefaultMetrics } from 'prom-client';
 import type { Alert } from '../domain/alert.js';
+import type { ReloadOutcome } from '../domain/reload-result.js';
 import type { FeedEvent, FeedState } from '../domain/feed-status.js';
 import type { HeartbeatResult } from './heartbeat-pings.js';
 import type { ChannelEvent, SilenceView, SymbolView } from './ops-sources.js';
@@ -21,6 +22,8 @@ export interface OpsMetrics {
   latency(ms: number): void;
   heartbeat(result: HeartbeatResult): void;
   statusPageClients(count: number): void;
+  /** A config reload's outcome (or the start's, as a successful load). */
+  reload(outcome: ReloadOutcome): void;
 }
 
 /**
@@ -39,7 +42,8 @@ export interface OpsMetrics {
  * and for the `email` channel, as before: `emails_sent_total`,
  * `email_retries_total`, `emails_failed_total`,
  * `tick_to_alert_latency_seconds` (histogram), `heartbeats_total{result}`,
- * `status_page_clients`.
+ * `status_page_clients`, `config_last_reload_successful`,
+ * `config_last_reload_success_timestamp_seconds`.
  *
  * @example
  * const registry = new Registry();
@@ -89,12 +93,21 @@ export function createOpsMetrics(registry: Registry): OpsMetrics {
   });
   const heartbeats = new Counter({ name: name('heartbeats_total'), help: 'Heartbeat pings, per result.', labelNames: ['result'], registers });
   const clients = new Gauge({ name: name('status_page_clients'), help: 'Browsers connected to /events.', registers });
+  // As Prometheus names its own: a failed reload leaves the old config running, which only these tell.
+  const reloadOk = new Gauge({ name: name('config_last_reload_successful'), help: 'Whether the last config reload succeeded (1) or failed (0); 1 at start.', registers });
+  const reloadAt = new Gauge({
+    name: name('config_last_reload_success_timestamp_seconds'), help: 'When the config was last loaded successfully (start or reload), unix seconds.', registers,
+  });
 
   const tickCounters = new Map<string, { ticks: Counter.Internal; lastTick: Gauge.Internal<'exchange'> }>();
   const lastReconnects = new Map<string, number>();
   const silentSymbols = new Map<string, Set<string>>();
 
   return {
+    reload(outcome) {
+      reloadOk.set(outcome.ok ? 1 : 0);
+      if (outcome.ok) reloadAt.set(outcome.at / 1000);
+    },
     tick(view, receivedAt) {
       let children = tickCounters.get(view.exchange);
       if (children === undefined) {

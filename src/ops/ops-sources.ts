@@ -1,3 +1,4 @@
+import type { ReloadOutcome } from '../domain/reload-result.js';
 import type { Observable } from 'rxjs';
 import type { Alert } from '../domain/alert.js';
 import type { FeedEvent } from '../domain/feed-status.js';
@@ -100,4 +101,8 @@ export interface OpsSources {
   readonly caughtMail$?: Observable<MailView>;
   /** `heartbeatPings` output, when a heartbeat URL is configured. */
   readonly heartbeats$?: Observable<HeartbeatResult>;
+  /** The enabled feeds after each config reload, the current ones first: readiness counts these, new symbols get rows. */
+  readonly feeds$?: Observable<readonly OpsFeed[]>;
+  /** Every config reload's outcome: `config_last_reload_successful`, `config_last_reload_success_timestamp_seconds`. */
+  readonly reloads$?: Observable<ReloadOutcome>;
 }

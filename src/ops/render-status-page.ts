@@ -2,7 +2,8 @@ import { alertHeadline } from '../domain/alert-text.js';
 import { formatPrice } from '../domain/format-price.js';
 import type { Alert } from '../domain/alert.js';
 import type { MailView } from './ops-sources.js';
-import { describeSilence, type Silence } from '../domain/silence.js';
+import type { Silence } from '../domain/silence.js';
+import { silenceView } from './silence-view.js';
 import type { ChannelView, FeedView, StatusSnapshot, SymbolRow } from './status-board.js';
 import { STATUS_PAGE_HTML } from './status-page-html.js';
 
@@ -94,11 +95,13 @@ function mailItem(mail: MailView): string {
 /** Who (config or API), what (the match), until when: the silences in force when the page was asked for. */
 function silenceSection(silences: readonly Silence[]): string {
   const items = silences.map((silence) => {
-    const who = silence.source === 'config' ? 'config' : `API${isNum(silence.createdAt) ? `, ${new Date(silence.createdAt).toISOString()}` : ''}`;
-    return `<li class="silence" data-silence="${escapeHtml(silence.id)}"><b>${escapeHtml(silence.id)}</b> (${escapeHtml(who)}): ${escapeHtml(describeSilence(silence))}</li>`;
+    const { id, who, what } = silenceView(silence);
+    return `<li class="silence" data-silence="${escapeHtml(id)}"><b>${escapeHtml(id)}</b> (${escapeHtml(who)}): ${escapeHtml(what)}</li>`;
   });
-  const body = items.length > 0 ? `<ul id="silences" class="silences">${items.join('\n')}</ul>` : '<div id="no-silences" class="empty">No silence in force.</div>';
-  return `  <section>\n    <h2>Silences</h2>\n    ${body}\n  </section>`;
+  // Both are always there: the page's script fills the list and shows one of them when the silences change.
+  const list = `<ul id="silences" class="silences"${items.length === 0 ? ' hidden' : ''}>${items.join('\n')}</ul>`;
+  const none = `<div id="no-silences" class="empty"${items.length > 0 ? ' hidden' : ''}>No silence in force.</div>`;
+  return `  <section>\n    <h2>Silences</h2>\n    ${list}\n    ${none}\n  </section>`;
 }
 
 /** Replaces `marker` in `html`; a marker that is gone means the page changed under this renderer: fail loudly. */

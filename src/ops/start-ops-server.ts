@@ -15,6 +15,8 @@ import { STATUS_PAGE_SCRIPT } from './status-page-script.js';
 import { errorMessage } from '../domain/error-message.js';
 import { describeSilence, type Silence, type SilenceRequest } from '../domain/silence.js';
 import { parseSilenceRequest } from './parse-silence-request.js';
+import type { ReloadResult } from '../domain/reload-result.js';
+import { silenceView } from './silence-view.js';
 
 /** The runtime silences behind `/api/silences` (the supervisor passes its silence store). */
 export interface SilenceApi {
@@ -24,6 +26,8 @@ export interface SilenceApi {
   add(request: SilenceRequest): Silence;
   /** Removes a runtime silence; false when there is none with this id. */
   remove(id: string): boolean;
+  /** The whole set on every change (API, expiry at a change, config reload): pushed to open status pages. */
+  readonly silences$?: Observable<readonly Silence[]>;
 }
 
 /** Options of {@link startOpsServer}. */
@@ -54,6 +58,8 @@ export interface OpsServerOptions {
   readonly maxEventBufferBytes?: number;
   /** The runtime silences: `/api/silences` answers 404 without them. */
   readonly silences?: SilenceApi;
+  /** Reads the config again and applies it: `POST /-/reload` answers 404 without it. */
+  readonly reload?: () => Promise<ReloadResult>;
 }
 
 /** A running HTTP surface. */
@@ -145,7 +151,7 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
     onClients: (count) => metrics.statusPageClients(count),
   });
   const maxEventStreams = options.maxEventStreams ?? 64;
-  const enabled = new Set(sources.feeds.map((feed) => feed.exchange));
+  let enabled = new Set(sources.feeds.map((feed) => feed.exchange));
 
   const health = () =>
     assessHealth(board.feeds().filter((feed) => enabled.has(feed.exchange)), now(), startedAt, startupGraceMs);
@@ -190,6 +196,14 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
   watch('caughtMail$', sources.caughtMail$, (mail) => board.mail(mail));
   watch('latencyMs$', sources.latencyMs$, (ms) => metrics.latency(ms));
   watch('heartbeats$', sources.heartbeats$, (result) => metrics.heartbeat(result));
+  watch('feeds$', sources.feeds$, (feeds) => {
+    enabled = new Set(feeds.map((feed) => feed.exchange));
+    board.setFeeds(feeds);
+  });
+  watch('reloads$', sources.reloads$, (outcome) => metrics.reload(outcome));
+  metrics.reload({ ok: true, at: startedAt });
+  // The silences section of open pages follows every change (the first response only had the list of its moment).
+  watch('silences', options.silences?.silences$, (silences) => hub.broadcast('silences', silences.map(silenceView)));
   // Ticks come by the hundred per second; browsers get the latest state per key, a few times a second.
   const pushUpdate = () => {
     const update = board.takeUpdate();
@@ -213,6 +227,10 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
     }
     if (options.silences && (path === '/api/silences' || path.startsWith('/api/silences/'))) {
       await handleSilences(options.silences, path, req, res);
+      return;
+    }
+    if (options.reload && path === '/-/reload') {
+      await handleReload(options.reload, req, res);
       return;
     }
     if (!PATHS.includes(path)) {
@@ -256,6 +274,8 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
         // includes them, and must not see a new alert twice.
         pushUpdate();
         hub.open(req, res, { event: 'snapshot', data: board.snapshot() });
+        // A page reconnecting may have missed a change of the silences while it was away (idempotent for the others).
+        if (options.silences?.silences$) hub.broadcast('silences', options.silences.list().map(silenceView));
         return;
     }
   };
@@ -307,6 +327,24 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
     const silence = api.add(request);
     logger.info(`silence ${silence.id} created over HTTP: ${describeSilence(silence)}`);
     sendJson(res, 201, silence);
+  };
+
+  // Changes behaviour like the silences API: POST only, and never from a browser page (a form can post
+  // across origins without CORS; a browser always sends Origin with it, curl and scripts do not).
+  const handleReload = async (reload: () => Promise<ReloadResult>, req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') {
+      sendError(res, 405, 'method not allowed; use POST', { allow: 'POST' });
+      return;
+    }
+    if (req.headers.origin !== undefined) {
+      sendError(res, 403, 'a config reload is not accepted from a web page (the request has an Origin header)');
+      return;
+    }
+    req.resume();
+    logger.info('config reload asked over HTTP');
+    const result = await reload();
+    if (result.ok) sendJson(res, 200, { status: 'ok', changes: result.changes, needsRestart: result.needsRestart });
+    else sendJson(res, 500, { status: 'error', error: result.error });
   };
 
   const headersTimeoutMs = options.headersTimeoutMs ?? 10_000;

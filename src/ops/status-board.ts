@@ -90,6 +90,12 @@ export interface StatusBoard {
   mail(mail: MailView): void;
   /** Current state of every enabled feed (and any other exchange seen). */
   feeds(): readonly FeedView[];
+  /**
+   * The enabled feeds after a config reload: a new symbol gets a row before its
+   * first tick, a removed one's row is dropped (from the next snapshot: a page
+   * open now keeps it until it reconnects), each listed feed's symbols are these.
+   */
+  setFeeds(feeds: readonly OpsFeed[]): void;
   snapshot(): StatusSnapshot;
   /** What changed since the last call, or `undefined` when nothing did. */
   takeUpdate(): StatusUpdate | undefined;
@@ -246,6 +252,31 @@ export function createStatusBoard(
       onChange();
     },
     feeds: () => [...feedsByExchange.values()].map(feedView),
+    setFeeds(next) {
+      const wanted = new Set(next.flatMap(({ exchange, symbols }) => symbols.map((symbol) => `${exchange} ${symbol}`)));
+      for (const [key, row] of rows) {
+        if (wanted.has(key)) continue;
+        rows.delete(key);
+        changedRows.delete(row);
+      }
+      const listed = new Set(next.map((feed) => feed.exchange));
+      for (const feed of feedsByExchange.values()) {
+        if (listed.has(feed.exchange) || feed.symbols.length === 0) continue;
+        feed.symbols = [];
+        changedFeeds.add(feed);
+      }
+      for (const { exchange, symbols } of next) {
+        const feed = feedOf(exchange);
+        feed.symbols = [...symbols];
+        changedFeeds.add(feed);
+        for (const symbol of symbols) {
+          const key = `${exchange} ${symbol}`;
+          if (rows.has(key)) continue;
+          changedRows.add(rowOf(exchange, symbol));
+        }
+      }
+      onChange();
+    },
     snapshot: () => ({
       now: now(),
       startedAt,

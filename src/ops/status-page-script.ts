@@ -3,7 +3,8 @@
  *
  * It opens an `EventSource` on `events`; the server answers every (re)connect
  * with a `snapshot` event (the whole state, which replaces the page's), then
- * `update` events with what changed. Ages ("3 s ago") are computed from the
+ * `update` events with what changed, and a `silences` event (the whole list)
+ * whenever the silences in force change. Ages ("3 s ago") are computed from the
  * server's clock, refreshed each second locally: no polling.
  * `window.statusPage.disconnect()` / `.connect()` exist for tests and debugging.
  *
@@ -302,6 +303,23 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
     }
     refreshAges();
   }
+  // The silences in force, whole, each time they change (API, config reload): the section is drawn again.
+  function onSilences(event) {
+    var list = $('silences');
+    var none = $('no-silences');
+    if (!list || !none) return;
+    var silences = JSON.parse(event.data);
+    list.textContent = '';
+    silences.forEach(function (silence) {
+      var item = el('li', 'silence');
+      item.dataset.silence = silence.id;
+      item.appendChild(el('b', '', silence.id));
+      item.appendChild(document.createTextNode(' (' + silence.who + '): ' + silence.what));
+      list.appendChild(item);
+    });
+    list.hidden = silences.length === 0;
+    none.hidden = silences.length > 0;
+  }
   function setConnection(word) {
     var node = $('connection');
     node.dataset.state = word;
@@ -314,6 +332,7 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
     source = new EventSource('events');
     source.addEventListener('snapshot', onSnapshot);
     source.addEventListener('update', onUpdate);
+    source.addEventListener('silences', onSilences);
     source.onopen = function () { setConnection('open'); };
     source.onerror = function () {
       setConnection('reconnecting');

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
-import { asyncScheduler, identity, ignoreElements, merge, type Observable, type SchedulerLike, share, tap } from 'rxjs';
+import {
+  asyncScheduler, concat, defer, EMPTY, finalize, identity, ignoreElements, map, merge, mergeAll, Observable, of, ReplaySubject,
+  type SchedulerLike, share, Subject, take, takeUntil, tap,
+} from 'rxjs';
 import type { Channel, JournaledEntry } from '../delivery/channel.js';
-import { channelsFromConfig } from '../delivery/channels-from-config.js';
+import { channelSettingsOf, channelsFromConfig } from '../delivery/channels-from-config.js';
 import { type DeliverChannelOptions, type DeliveryEvent, deliverChannel } from '../delivery/deliver-channel.js';
 import { journalEntries } from '../delivery/journal-entries.js';
 import { type JournalWriter, openJournal } from '../delivery/journal-writer.js';
@@ -23,6 +26,14 @@ export interface AlertDeliveryOptions {
   /** `false`: no channel (log and journal only); an array: these channels instead of the configured ones. */
   readonly channels?: false | readonly Channel[];
   readonly tuning?: DeliveryTuning;
+  /**
+   * The running config, `config` first (a `BehaviorSubject`): each reload
+   * rebuilds the configured channels (not the ones given in `channels`). A
+   * channel whose settings did not change keeps running; a removed one stops
+   * after its flush; a changed one is replaced once the old one has flushed
+   * (it resumes from the same cursor file). Default: `config`, fixed.
+   */
+  readonly config$?: Observable<Config>;
 }
 
 /** Options of {@link AlertDelivery.start}. */
@@ -71,16 +82,33 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
   const { logger } = options;
   const alertLog = logger.child('alerts');
   const journalPath = join(config.state_dir, 'alerts.jsonl');
-  const channels: readonly Channel[] =
-    options.channels === false
-      ? []
-      : (options.channels ??
-        channelsFromConfig(config.alerts, {
-          logger: logger.child('channels'),
-          ...(config.http?.public_url ? { statusPageUrl: config.http.public_url } : {}),
-          ...(options.now ? { now: options.now } : {}),
-          ...(options.scheduler ? { scheduler: options.scheduler } : {}),
-        }));
+  const build = (from: Config): Channel[] =>
+    channelsFromConfig(from.alerts, {
+      logger: logger.child('channels'),
+      ...(from.http?.public_url ? { statusPageUrl: from.http.public_url } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    });
+  const channels: readonly Channel[] = options.channels === false ? [] : (options.channels ?? build(config));
+  const settingsOf = (from: Config, channel: Channel) => channelSettingsOf(from.alerts, channel.id, from.http?.public_url);
+  // The channels over time: given ones are fixed; configured ones follow the config, keeping the unchanged objects.
+  const channelSets$: Observable<readonly ChannelInstance[]> =
+    options.channels !== undefined || options.config$ === undefined
+      ? of(channels.map((channel) => ({ channel, settings: '' })))
+      : defer(() => {
+          let previous = new Map(channels.map((channel) => [channel.id, { channel, settings: settingsOf(config, channel) }]));
+          return options.config$!.pipe(
+            map((latest) => {
+              const next = build(latest).map((channel) => {
+                const settings = settingsOf(latest, channel);
+                const kept = previous.get(channel.id);
+                return kept !== undefined && kept.settings === settings ? kept : { channel, settings };
+              });
+              previous = new Map(next.map((instance) => [instance.channel.id, instance]));
+              return next;
+            }),
+          );
+        });
 
   const start = (entries$: Observable<JournalEntry>, startOptions: StartOptions = {}): DeliveryRun => {
     const scheduler = options.scheduler ?? asyncScheduler;
@@ -98,26 +126,94 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
       startOptions.onJournaled ? tap(startOptions.onJournaled) : identity,
       share(),
     );
-    const events$ =
-      channels.length === 0 || test
-        ? journaled$.pipe(ignoreElements())
-        : merge(
-            ...channels.map((channel) =>
-              deliverChannel(channel, journaled$, {
-                stateDir: config.state_dir,
-                journalPath,
-                journal: () => journal,
-                logger: logger.child(`delivery.${channel.id}`),
-                scheduler,
-                ...(options.now ? { now: options.now } : {}),
-                ...hold,
-                ...options.tuning,
-              }),
-            ),
-          );
+    const deliver = (channel: Channel, channelEntries$: Observable<JournaledEntry>) =>
+      deliverChannel(channel, channelEntries$, {
+        stateDir: config.state_dir,
+        journalPath,
+        journal: () => journal,
+        logger: logger.child(`delivery.${channel.id}`),
+        scheduler,
+        ...(options.now ? { now: options.now } : {}),
+        ...hold,
+        ...options.tuning,
+      });
+    const events$ = test ? journaled$.pipe(ignoreElements()) : channelDeliveries(channelSets$, journaled$, deliver, logger.child('channels'));
     return { journaled$, events$: events$.pipe(tap({ finalize: () => journal.close() })), journal };
   };
   return { channels, journalPath, start };
+}
+
+/** A channel as built from one config, and the settings it was built from. */
+interface ChannelInstance {
+  readonly channel: Channel;
+  readonly settings: string;
+}
+
+/**
+ * Runs each channel of the latest set on the journaled entries; the journal
+ * runs whatever the channels. A channel that leaves the set (or is rebuilt)
+ * gets no new entry: it flushes what it holds and stops (what it has not
+ * delivered stays in the journal, beyond its cursor). Its successor of the same
+ * id starts once it has stopped, so two never write one cursor file.
+ * Completes when the entries complete and every channel has flushed.
+ */
+function channelDeliveries(
+  sets$: Observable<readonly ChannelInstance[]>,
+  journaled$: Observable<JournaledEntry>,
+  deliver: (channel: Channel, entries$: Observable<JournaledEntry>) => Observable<DeliveryEvent>,
+  logger: Logger,
+): Observable<DeliveryEvent> {
+  return new Observable<DeliveryEvent>((subscriber) => {
+    const runs = new Subject<Observable<DeliveryEvent>>();
+    const running = new Map<string, { readonly instance: ChannelInstance; readonly stop: ReplaySubject<void>; readonly stopped: ReplaySubject<void> }>();
+    let ended = false;
+    const subscription = merge(
+      journaled$.pipe(
+        ignoreElements(),
+        tap({
+          finalize: () => {
+            ended = true;
+            runs.complete();
+          },
+        }),
+      ),
+      runs.pipe(mergeAll()),
+    ).subscribe(subscriber);
+    let first = true;
+    subscription.add(
+      sets$.subscribe((set) => {
+        if (ended) return;
+        const ids = new Set(set.map((instance) => instance.channel.id));
+        for (const [id, run] of running) {
+          if (ids.has(id)) continue;
+          logger.info(`${run.instance.channel.label}: no longer configured; it stops once it has delivered what it holds`);
+          run.stop.next();
+          running.delete(id);
+        }
+        for (const instance of set) {
+          const id = instance.channel.id;
+          const before = running.get(id);
+          if (before?.instance === instance) continue;
+          if (!first) logger.info(`${instance.channel.label}: ${before ? 'settings changed: replaced once the old one has stopped' : 'added'}`);
+          before?.stop.next();
+          const stop = new ReplaySubject<void>(1);
+          const stopped = new ReplaySubject<void>(1);
+          const after = before ? before.stopped.pipe(take(1), ignoreElements()) : EMPTY;
+          running.set(id, { instance, stop, stopped });
+          runs.next(
+            concat(after, defer(() => deliver(instance.channel, journaled$.pipe(takeUntil(stop))))).pipe(
+              finalize(() => {
+                stopped.next();
+                stopped.complete();
+              }),
+            ),
+          );
+        }
+        first = false;
+      }),
+    );
+    return subscription;
+  });
 }
 
 function alertDetails(alert: Alert): string {

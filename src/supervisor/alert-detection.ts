@@ -1,4 +1,5 @@
-import { identity, merge, type Observable, of, type SchedulerLike, tap } from 'rxjs';
+import { identity, map, merge, type Observable, of, pairwise, type SchedulerLike, tap } from 'rxjs';
+import { configDiff } from '../config/config-diff.js';
 import type { JournalEntry } from '../domain/alert.js';
 import type { Config } from '../domain/config-types.js';
 import type { DedupeLevel } from '../domain/dedupe-level.js';
@@ -10,6 +11,7 @@ import { detectMoves } from '../operators/detect-moves.js';
 import { feedDownAlerts } from '../operators/feed-down-alerts.js';
 import { priceRules } from '../operators/price-rules.js';
 import { quietHoursDrops } from '../operators/quiet-hours-drops.js';
+import type { RulesUpdate } from '../operators/rules-update.js';
 import { silenceAlerts } from '../operators/silence-alerts.js';
 import { type TickMetrics, tickMetrics } from '../operators/tick-metrics.js';
 
@@ -27,6 +29,25 @@ export interface AlertDetectionOptions {
   readonly restored?: readonly DedupeLevel[];
   /** The silences in force, the whole set per emission (the runtime store's). Default: `alerts.silences`. */
   readonly silences$?: Observable<readonly Silence[]>;
+  /**
+   * The running config, `config` first, then each reloaded one: thresholds,
+   * hysteresis, per-exchange and per-symbol rules apply from the next tick,
+   * keeping every window and dedupe level; a removed symbol's state is dropped.
+   * Default: `config`, fixed.
+   */
+  readonly config$?: Observable<Config>;
+}
+
+/** The rule changes of a running config: one {@link RulesUpdate} per reload (the first config is the operators' own). */
+export function rulesUpdates(config$: Observable<Config>): Observable<RulesUpdate> {
+  return config$.pipe(
+    pairwise(),
+    map(([before, after]) => {
+      const removed = configDiff(before, after).exchanges.flatMap(({ exchange, removed: symbols }) => symbols.map((symbol) => ({ exchange, symbol })));
+      const { thresholds, hysteresis, level_hysteresis: levelHysteresis } = after.alerts;
+      return { thresholds, overrides: after.exchanges, hysteresis, ...(levelHysteresis !== undefined ? { levelHysteresis } : {}), removed };
+    }),
+  );
 }
 
 /**
@@ -58,9 +79,10 @@ export function detectSupervisorMoves(
   // Per-exchange thresholds and per-symbol rules live in the exchanges' blocks.
   const overrides = config.exchanges;
   const { onMetrics } = options;
-  const dedupe = { hysteresis, levelHysteresis, overrides, ...(options.restored ? { restored: options.restored } : {}) };
+  const updates = options.config$ ? { updates$: rulesUpdates(options.config$) } : {};
+  const dedupe = { hysteresis, levelHysteresis, overrides, ...(options.restored ? { restored: options.restored } : {}), ...updates };
   const moves = onMetrics
-    ? ticks.pipe(tickMetrics(thresholds, { overrides }), tap(onMetrics), priceRules(thresholds, { overrides }), dedupeMoves(thresholds, dedupe))
+    ? ticks.pipe(tickMetrics(thresholds, { overrides, ...updates }), tap(onMetrics), priceRules(thresholds, { overrides, ...updates }), dedupeMoves(thresholds, dedupe))
     : ticks.pipe(detectMoves(thresholds, dedupe));
   return merge(statuses.pipe(feedDownAlerts(config.alerts.feed_down_after_ms, options.scheduler)), moves).pipe(
     silenceAlerts(options.silences$ ?? of(config.alerts.silences)),

@@ -1,5 +1,7 @@
 import {
   asyncScheduler,
+  distinctUntilChanged,
+  skip,
   filter,
   finalize,
   identity,
@@ -35,6 +37,7 @@ import { alertDelivery } from './alert-delivery.js';
 import { detectSupervisorMoves } from './alert-detection.js';
 import { restoredFromJournal } from './restored-dedupe-levels.js';
 import { feedSources, statusesOf } from './feed-sources.js';
+import { configReloader } from './config-reload.js';
 import { opsSurface } from './ops-surface.js';
 import type { ReplayRunOptions, ReplaySummary, Supervisor, SupervisorHandle, SupervisorOptions } from './supervisor-types.js';
 
@@ -78,18 +81,22 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
   const logger = options.logger ?? silentLogger;
   const scheduler = options.scheduler ?? asyncScheduler;
   const now = options.now ?? Date.now;
-  const sources = feedSources(config, { logger, scheduler, ...(options.feed ? { feed: options.feed } : {}) });
+  // The running config: the parts follow it, and a reload of run()'s handle changes it.
+  const reloader = configReloader(config, { logger, now, ...(options.loadConfig ? { loadConfig: options.loadConfig } : {}) });
+  const config$ = reloader.config$;
+  const sources = feedSources(config, { logger, scheduler, config$, ...(options.feed ? { feed: options.feed } : {}) });
   const delivery = alertDelivery(config, {
     logger,
     scheduler,
     now,
+    config$,
     ...(options.channels !== undefined ? { channels: options.channels } : {}),
     ...(options.delivery ? { tuning: options.delivery } : {}),
   });
 
   const ticks$ = sources.ticks$;
   const state$ = ticks$.pipe(priceState());
-  const alerts$ = detectSupervisorMoves(config, ticks$, sources.statuses$, { scheduler }).pipe(filter(isAlert));
+  const alerts$ = detectSupervisorMoves(config, ticks$, sources.statuses$, { scheduler, config$ }).pipe(filter(isAlert));
   const feedStatus$ = sources.statuses$;
 
   function run(): SupervisorHandle {
@@ -108,8 +115,12 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     for (const channel of delivery.channels) channel.restore?.(inForce);
     // Configured and runtime silences (kept in state_dir, so a restart keeps them).
     const silenceStore = openSilenceStore(config.state_dir, { configured: config.alerts.silences, now, logger: logger.child('silences') });
+    // A reload replaces the configured silences; the runtime ones stay.
+    const configuredSilences = config$.pipe(map((latest) => latest.alerts.silences), distinctUntilChanged(), skip(1), takeUntil(stop$));
+    configuredSilences.subscribe((silences) => silenceStore.setConfigured(silences));
     const raised = detectSupervisorMoves(config, ticks, statusesOf(feedEvents$), {
       scheduler,
+      config$,
       restored,
       silences$: silenceStore.silences$,
       ...(listen ? { onMetrics: (m: TickMetrics) => metrics.next(m) } : {}),
@@ -129,10 +140,14 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     const ops = opsSurface(
       config,
       {
-        feeds: sources.feeds, feedEvents$, ticks$: ticks, symbols$, alerts$: alerts, deliveries$: deliveries, latencyMs$,
+        feeds: sources.feeds, feeds$: sources.feeds$.pipe(takeUntil(stop$)), feedEvents$, ticks$: ticks, symbols$, alerts$: alerts, deliveries$: deliveries, latencyMs$,
+        reloads$: reloader.outcomes$.pipe(takeUntil(stop$)),
         ...(options.caughtMail$ ? { caughtMail$: options.caughtMail$ } : {}),
       },
-      { logger, scheduler, now, silences: silenceStore, ...(listen ? { listen } : {}), ...(options.heartbeatGet ? { heartbeatGet: options.heartbeatGet } : {}) },
+      {
+        logger, scheduler, now, silences: silenceStore, ...(listen ? { listen } : {}), ...(options.heartbeatGet ? { heartbeatGet: options.heartbeatGet } : {}),
+        ...(options.loadConfig ? { reload: () => reloader.reload() } : {}),
+      },
     );
     // Subscribing connects the feeds; their sockets open asynchronously, so every consumer
     // subscribed in this synchronous block is attached before the first tick can arrive.
@@ -142,6 +157,7 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     return {
       ready: ops.ready,
       httpUrl: ops.httpUrl,
+      reload: (next?: Config) => reloader.reload(next),
       stop() {
         stopping ??= (async () => {
           stop$.next();

@@ -1,5 +1,5 @@
-import { defer, filter, finalize, map, Observable, type SchedulerLike, share } from 'rxjs';
-import { marketTicks } from '../connectors/market-ticks.js';
+import { defer, distinctUntilChanged, filter, finalize, map, Observable, of, type SchedulerLike, share } from 'rxjs';
+import { liveMarketTicks } from '../connectors/market-ticks.js';
 import type { FeedOptions } from '../connectors/feed-options.js';
 import type { Config } from '../domain/config-types.js';
 import type { FeedEvent, FeedStatus } from '../domain/feed-status.js';
@@ -18,12 +18,20 @@ export interface FeedSourcesOptions {
   readonly scheduler: SchedulerLike;
   /** Socket-level overrides (tests). */
   readonly feed?: Pick<FeedOptions, 'createSocket' | 'random' | 'limits' | 'openSocket'>;
+  /**
+   * The running config, the current one first (a `BehaviorSubject`): each
+   * reload's exchanges are followed by the open feeds (see `liveMarketTicks`).
+   * Default: `config`, fixed.
+   */
+  readonly config$?: Observable<Config>;
 }
 
 /** The feeds of one supervisor: one set of connections, however many consumers. */
 export interface FeedSources {
-  /** The enabled feeds, in config order. */
+  /** The enabled feeds at start, in config order. */
   readonly feeds: readonly EnabledFeed[];
+  /** The enabled feeds, the current ones first, then after each reload that changed them. */
+  readonly feeds$: Observable<readonly EnabledFeed[]>;
   /** Every enabled exchange's ticks, merged. Hot while subscribed: the first subscriber connects, the last one leaving closes. */
   readonly ticks$: Observable<Tick>;
   /**
@@ -35,6 +43,12 @@ export interface FeedSources {
   /** The `status` events of `events$`, unwrapped. */
   readonly statuses$: Observable<FeedStatus>;
 }
+
+/** The enabled exchanges of a config and their symbols, in config order. */
+const enabledFeeds = (config: Config): EnabledFeed[] =>
+  Object.entries(config.exchanges)
+    .filter(([, exchange]) => exchange.enabled)
+    .map(([exchange, settings]) => ({ exchange, symbols: settings.symbols }));
 
 /** The `status` events of a feed-event stream, unwrapped. */
 export const statusesOf = (events: Observable<FeedEvent>): Observable<FeedStatus> =>
@@ -62,14 +76,17 @@ export const statusesOf = (events: Observable<FeedEvent>): Observable<FeedStatus
  * // Logs: connecting, then live   (one socket per exchange, not two)
  */
 export function feedSources(config: Config, options: FeedSourcesOptions): FeedSources {
-  const feeds = Object.entries(config.exchanges)
-    .filter(([, exchange]) => exchange.enabled)
-    .map(([exchange, settings]) => ({ exchange, symbols: settings.symbols }));
+  const config$ = options.config$ ?? of(config);
+  const feeds = enabledFeeds(config);
+  const feeds$ = config$.pipe(
+    map(enabledFeeds),
+    distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
+  );
   const listeners = new Set<(event: FeedEvent) => void>();
   const latestStatus = new Map<string, FeedEvent>();
 
   const ticks$ = defer(() =>
-    marketTicks(config.exchanges, {
+    liveMarketTicks(config$.pipe(map((latest) => latest.exchanges)), {
       logger: options.logger.child('connectors'),
       scheduler: options.scheduler,
       events: {
@@ -98,5 +115,5 @@ export function feedSources(config: Config, options: FeedSourcesOptions): FeedSo
     };
   });
 
-  return { feeds, ticks$, events$, statuses$: statusesOf(events$) };
+  return { feeds, feeds$, ticks$, events$, statuses$: statusesOf(events$) };
 }

@@ -1,19 +1,24 @@
-import { map, merge, type Observable, type SchedulerLike, share, Subscription, tap } from 'rxjs';
+import { EMPTY, from, map, merge, mergeMap, type Observable, type SchedulerLike, share, skip, Subscription, tap } from 'rxjs';
 import type { Alert } from '../domain/alert.js';
 import type { Config } from '../domain/config-types.js';
 import type { FeedEvent } from '../domain/feed-status.js';
 import type { Tick } from '../domain/tick.js';
 import type { Logger } from '../log.js';
-import { silentSymbols } from '../operators/symbol-silence.js';
+import { silentSymbols, type SymbolActivity } from '../operators/symbol-silence.js';
 import { allFeedsLive } from '../ops/all-feeds-live.js';
 import { heartbeatPings, type HeartbeatOptions } from '../ops/heartbeat-pings.js';
 import type { ChannelEvent, MailView, SymbolView } from '../ops/ops-sources.js';
 import { type OpsServer, type SilenceApi, startOpsServer } from '../ops/start-ops-server.js';
+import type { ReloadOutcome, ReloadResult } from '../domain/reload-result.js';
 import type { EnabledFeed } from './feed-sources.js';
 
 /** What the ops part watches; every stream is hot and shared by `run()`. */
 export interface OpsInputs {
   readonly feeds: readonly EnabledFeed[];
+  /** The enabled feeds after each config reload (the current ones first). */
+  readonly feeds$?: Observable<readonly EnabledFeed[]>;
+  /** Every config reload's outcome (metrics). */
+  readonly reloads$?: Observable<ReloadOutcome>;
   /** Feed events, each feed's latest status first for a late subscriber. */
   readonly feedEvents$: Observable<FeedEvent>;
   readonly ticks$: Observable<Tick>;
@@ -37,6 +42,8 @@ export interface OpsSurfaceOptions {
   readonly silences?: SilenceApi;
   /** HTTP client of the heartbeat pings (tests). */
   readonly heartbeatGet?: HeartbeatOptions['get'];
+  /** Reads the config file again and applies it: `POST /-/reload`. */
+  readonly reload?: () => Promise<ReloadResult>;
 }
 
 /** The running ops part of `run()`. */
@@ -63,7 +70,16 @@ export interface OpsSurface {
 export function opsSurface(config: Config, inputs: OpsInputs, options: OpsSurfaceOptions): OpsSurface {
   const { logger, scheduler } = options;
   const subscriptions = new Subscription();
-  const silences = merge(inputs.feedEvents$, inputs.ticks$.pipe(map((tick) => ({ type: 'tick' as const, tick })))).pipe(
+  // A reload's feeds: their symbols are watched from then on (the first list is the one given to silentSymbols).
+  const watches$: Observable<SymbolActivity> = (inputs.feeds$ ?? EMPTY).pipe(
+    skip(1),
+    mergeMap((feeds) => {
+      const listed = new Set(feeds.map((feed) => feed.exchange));
+      const gone = inputs.feeds.map((feed) => feed.exchange).filter((exchange) => !listed.has(exchange));
+      return from([...feeds, ...gone.map((exchange) => ({ exchange, symbols: [] }))].map(({ exchange, symbols }) => ({ type: 'watch' as const, exchange, symbols })));
+    }),
+  );
+  const silences = merge(inputs.feedEvents$, inputs.ticks$.pipe(map((tick) => ({ type: 'tick' as const, tick }))), watches$).pipe(
     silentSymbols(config.alerts.symbol_silent_after_ms, inputs.feeds, scheduler),
     tap((silence) => {
       const where = `${silence.exchange} ${silence.symbol}`;
@@ -89,8 +105,13 @@ export function opsSurface(config: Config, inputs: OpsInputs, options: OpsSurfac
         ...(inputs.deliveries$ ? { deliveries$: inputs.deliveries$ } : {}),
         latencyMs$: inputs.latencyMs$,
         ...(inputs.caughtMail$ ? { caughtMail$: inputs.caughtMail$ } : {}),
+        ...(inputs.feeds$ ? { feeds$: inputs.feeds$ } : {}),
+        ...(inputs.reloads$ ? { reloads$: inputs.reloads$ } : {}),
       },
-      { logger: logger.child('http'), now: options.now, ...(options.silences ? { silences: options.silences } : {}) },
+      {
+        logger: logger.child('http'), now: options.now, ...(options.silences ? { silences: options.silences } : {}),
+        ...(options.reload ? { reload: options.reload } : {}),
+      },
     ).then((started) => {
       server = started;
     });

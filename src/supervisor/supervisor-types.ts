@@ -10,6 +10,8 @@ import type { MailView } from '../ops/ops-sources.js';
 import type { ReplayProgress } from '../replay/replay-progress.js';
 import type { Channel } from '../delivery/channel.js';
 import type { SendNowResult } from '../delivery/send-now.js';
+import type { Config } from '../domain/config-types.js';
+import type { ReloadResult } from '../domain/reload-result.js';
 import type { DeliveryTuning } from './alert-delivery.js';
 
 /** What {@link createSupervisor} needs from the outside world; everything has a default. */
@@ -34,7 +36,16 @@ export interface SupervisorOptions {
   readonly heartbeatGet?: HeartbeatOptions['get'];
   /** Emails a local mail catcher received (`--demo`): the status page shows them in a "Caught mail" panel. */
   readonly caughtMail$?: Observable<MailView>;
+  /**
+   * Reads the config again for {@link SupervisorHandle.reload} without an
+   * argument, and for `POST /-/reload` (the CLI: decodes the `--config` file).
+   * Rejects with the reason (a `ConfigError` names the key path). Default:
+   * none (`reload()` then needs a config, and `POST /-/reload` answers 404).
+   */
+  readonly loadConfig?: () => Promise<Config>;
 }
+
+export type { ReloadResult } from '../domain/reload-result.js';
 
 /** A running service. */
 export interface SupervisorHandle {
@@ -47,6 +58,29 @@ export interface SupervisorHandle {
    * 4 s), closes the HTTP surface. Resolves when everything is closed.
    */
   stop(): Promise<void>;
+  /**
+   * Applies a new config without a restart (SIGHUP and `POST /-/reload` call
+   * it): `config`, or without it what `SupervisorOptions.loadConfig` reads.
+   * Checked as a start checks it (`exchangeConfigIssues` and the alert
+   * settings); a config that fails changes nothing (one ERROR, the old config
+   * keeps running). A valid one applies from the next tick without losing
+   * state: feeds whose symbols alone changed keep their sockets (added symbols
+   * subscribe, removed ones unsubscribe), other exchanges are untouched, an
+   * exchange enabled, disabled or whose url changed is opened or closed alone;
+   * windows and dedupe levels of unchanged symbols are kept; thresholds,
+   * levels, configured silences (runtime ones stay) and channels change. The
+   * keys of `RESTART_KEYS` (`state_dir`, `http.listen`, `ops.*`,
+   * `alerts.feed_down_after_ms`, `alerts.symbol_silent_after_ms`,
+   * `alerts.quiet_hours`) keep their old value with a WARN. One INFO line
+   * says what changed. Reloads run one at a time. Never rejects.
+   *
+   * @example
+   * const handle = createSupervisor(config, { logger }).run();
+   * const result = await handle.reload({ ...config, alerts: { ...config.alerts, thresholds: { ...config.alerts.thresholds, pct_24h: 0.1 } } });
+   * console.log(result.ok, result.ok && result.changes);
+   * // Logs: true thresholds changed
+   */
+  reload(config?: Config): Promise<ReloadResult>;
 }
 
 /** Options of {@link Supervisor.replay}. */
