@@ -1,4 +1,6 @@
-import { EMPTY, from, map, merge, mergeMap, type Observable, type SchedulerLike, share, skip, Subscription, tap } from 'rxjs';
+import {
+  distinctUntilChanged, EMPTY, from, map, merge, mergeMap, type Observable, of, type SchedulerLike, share, skip, Subscription, switchMap, tap,
+} from 'rxjs';
 import type { Alert } from '../domain/alert.js';
 import type { Config } from '../domain/config-types.js';
 import type { FeedEvent } from '../domain/feed-status.js';
@@ -118,7 +120,11 @@ export function opsSurface(config: Config, inputs: OpsInputs, options: OpsSurfac
   }
 
   if (config.ops.heartbeat_url) {
-    const allLive = inputs.feedEvents$.pipe(allFeedsLive(inputs.feeds.map((feed) => feed.exchange)));
+    // Every feed enabled now: an exchange a reload disabled (`stopped`) must not stop the pings.
+    const allLive = (inputs.feeds$ ?? of(inputs.feeds)).pipe(
+      switchMap((feeds) => inputs.feedEvents$.pipe(allFeedsLive(feeds.map((feed) => feed.exchange)))),
+      distinctUntilChanged(),
+    );
     subscriptions.add(
       heartbeatPings(config.ops.heartbeat_url, config.ops.heartbeat_every_ms, allLive, {
         logger: logger.child('heartbeat'),

@@ -1,0 +1,113 @@
+import { expect } from 'chai';
+import * as E from 'fp-ts/lib/Either.js';
+import { decodeConfig } from '../src/config/decode-config.js';
+import type { Config } from '../src/domain/config-types.js';
+import { createLogger } from '../src/log.js';
+import { createSupervisor, type SupervisorHandle } from '../src/supervisor/create-supervisor.js';
+import { eventually } from './helpers/eventually.js';
+import { FakeBinanceServer } from './helpers/fake-binance-server.js';
+import { FakeCoinbaseServer } from './helpers/fake-coinbase-server.js';
+import { waitUntil } from './helpers/fake-exchange-server.js';
+import { type HttpSinkServer, startHttpSinkServer } from './helpers/http-sink-server.js';
+import { tempDir, type TempDir } from './helpers/temp-dir.js';
+
+describe('supervisor: reload(config) on the running handle (library use, loopback)', function () {
+  this.timeout(30000);
+  let binance: FakeBinanceServer;
+  let coinbase: FakeCoinbaseServer;
+  let sink: HttpSinkServer;
+  let dir: TempDir;
+  let handle: SupervisorHandle | undefined;
+  const lines: string[] = [];
+  const logger = createLogger('supervisor', { level: 'INFO', write: (line) => lines.push(line) });
+
+  beforeEach(async () => {
+    [binance, coinbase, sink] = await Promise.all([FakeBinanceServer.start(), FakeCoinbaseServer.start({ heartbeatEveryMs: 50 }), startHttpSinkServer()]);
+    dir = tempDir();
+    handle = undefined;
+    lines.length = 0;
+  });
+  afterEach(async () => {
+    await handle?.stop();
+    await Promise.all([binance.close(), coinbase.close(), sink.close()]);
+    dir.remove();
+  });
+
+  const configOf = (extra: { coinbase?: boolean; webhooks?: string[]; binanceSymbols?: string[] } = {}): Config => {
+    const decoded = decodeConfig(
+      {
+        exchanges: {
+          binance: { symbols: extra.binanceSymbols ?? ['BTC/USDT'], reconnect_delay: 0.05, url: binance.url },
+          coinbase: { symbols: ['BTC/USD'], reconnect_delay: 0.05, url: coinbase.url, enabled: extra.coinbase ?? true },
+        },
+        alerts: { webhooks: (extra.webhooks ?? []).map((path) => ({ url: `${sink.url}${path}`, group_wait_ms: 0 })) },
+        ops: { heartbeat_url: `${sink.url}/ping`, heartbeat_every_ms: 50 },
+        state_dir: dir.path,
+        http: { listen: '127.0.0.1:0' },
+      },
+      { env: {} },
+    );
+    if (E.isLeft(decoded)) throw new Error(JSON.stringify(decoded.left));
+    return decoded.right;
+  };
+
+  const ready = async (url: string) => (await fetch(`${url}/readyz`)).status;
+  const pings = () => sink.requests.filter((request) => request.path === '/ping').length;
+  const hooks = (path: string) => sink.requests.filter((request) => request.path === path).length;
+
+  it('disabling an exchange closes only its feed: readiness and the heartbeat count the feeds enabled now', async () => {
+    handle = createSupervisor(configOf(), { logger }).run();
+    await handle.ready;
+    const url = handle.httpUrl()!;
+    await waitUntil(() => binance.openConnections === 1 && coinbase.openConnections === 1, 'both connected');
+    binance.pushTicker('BTC/USDT', 100);
+    await eventually(async () => expect(await ready(url)).to.equal(200));
+
+    const result = await handle.reload(configOf({ coinbase: false }));
+    expect(result).to.deep.equal({ ok: true, changes: 'coinbase: disabled', needsRestart: [] });
+    await waitUntil(() => coinbase.openConnections === 0, 'coinbase closed');
+    expect(binance.connectionAttempts).to.equal(1);
+    expect(await ready(url)).to.equal(200);
+    const before = pings();
+    await waitUntil(() => pings() > before + 2, 'pings go on with coinbase stopped');
+  });
+
+  it('refuses a config a start would refuse, naming the key, and keeps the old one', async () => {
+    handle = createSupervisor(configOf(), { logger }).run();
+    await handle.ready;
+    await waitUntil(() => binance.openConnections === 1, 'connected');
+    const bad = configOf({ binanceSymbols: ['BTC/USDT', 'Eth/USDT'] });
+    const result = await handle.reload(bad);
+    expect(result.ok).to.equal(false);
+    expect(result.ok === false && result.error).to.match(/^exchanges\.binance\.symbols\[1\]: "Eth\/USDT" is not a canonical/);
+    expect(lines.filter((line) => line.includes('[ERROR]'))).to.have.length(1);
+    expect(binance.streamsOf(0)).to.deep.equal(['btcusdt@ticker']);
+    // Without a config and without loadConfig there is nothing to read again.
+    expect(await handle.reload()).to.deep.include({ ok: false });
+  });
+
+  it('rebuilds channels: an added webhook gets the next alert, an unchanged one keeps its cursor, a removed one stops', async () => {
+    handle = createSupervisor(configOf({ webhooks: ['/one'] }), { logger }).run();
+    await handle.ready;
+    await waitUntil(() => binance.openConnections === 1, 'connected');
+    const t = Date.now();
+    binance.pushTicker('BTC/USDT', 100, { ts: t, open24h: 100 });
+    binance.pushTicker('BTC/USDT', 106, { ts: t + 1, open24h: 100 });
+    await waitUntil(() => hooks('/one') === 1, 'the first alert on webhook one');
+
+    expect(await handle.reload(configOf({ webhooks: ['/one', '/two'] }))).to.deep.include({ ok: true, changes: 'channels rebuilt' });
+    binance.pushTicker('BTC/USDT', 100, { ts: t + 2, open24h: 100 }); // re-arms
+    binance.pushTicker('BTC/USDT', 106, { ts: t + 3, open24h: 100 });
+    await waitUntil(() => hooks('/one') === 2 && hooks('/two') === 1, 'the next alert on both');
+    // webhook-1 kept running: one first start only, and it never delivered its first alert again.
+    expect(lines.filter((line) => line.includes('webhook') && line.includes('first start'))).to.have.length(2);
+
+    expect(await handle.reload(configOf({ webhooks: ['/three'] }))).to.deep.include({ ok: true });
+    binance.pushTicker('BTC/USDT', 100, { ts: t + 4, open24h: 100 });
+    binance.pushTicker('BTC/USDT', 106, { ts: t + 5, open24h: 100 });
+    await waitUntil(() => hooks('/three') === 1, 'the next alert on the changed webhook-1');
+    expect([hooks('/one'), hooks('/two')]).to.deep.equal([2, 1]);
+    expect(lines.some((line) => /webhook .*settings changed: replaced once the old one has stopped/.test(line))).to.equal(true);
+    expect(lines.some((line) => /no longer configured/.test(line))).to.equal(true);
+  });
+});
