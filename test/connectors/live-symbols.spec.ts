@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { BehaviorSubject, map } from 'rxjs';
 import { exchangeTicks } from '../../src/connectors/exchange-ticks.js';
+import type { Connector } from '../../src/connectors/connector.js';
 import { exchangeConnectors } from '../../src/connectors/exchange-connectors.js';
 import { liveMarketTicks } from '../../src/connectors/market-ticks.js';
 import type { Config, ExchangeConfig } from '../../src/domain/config-types.js';
@@ -9,7 +10,7 @@ import { FakeBinanceServer } from '../helpers/fake-binance-server.js';
 import { FakeBitstampServer } from '../helpers/fake-bitstamp-server.js';
 import { FakeBybitServer } from '../helpers/fake-bybit-server.js';
 import { FakeCoinbaseServer } from '../helpers/fake-coinbase-server.js';
-import { type FakeExchangeServer, waitUntil } from '../helpers/fake-exchange-server.js';
+import { FakeExchangeServer, waitUntil } from '../helpers/fake-exchange-server.js';
 import { FakeKrakenServer } from '../helpers/fake-kraken-server.js';
 import { FakeOkxServer } from '../helpers/fake-okx-server.js';
 import { runFeed, testConfig } from './feed-harness.js';
@@ -112,6 +113,42 @@ describe('symbols changed on a live connection (config reload)', () => {
       await waitUntil(() => feed.ticks.length === 1, 'the kept symbol ticks');
       expect(feed.ticks.map((tick) => tick.symbol)).to.deep.equal(['ETH/USD']);
       expect(feed.events.filter((event) => event.type === 'rejected')).to.deep.equal([]);
+    } finally {
+      feed.subscription.unsubscribe();
+      await server.close();
+    }
+  });
+
+  it('a connector without unsubscribeMessages: the removed symbol\'s frames are dropped, the added one subscribed, the next connection asks for the current set', async () => {
+    const server = await FakeExchangeServer.start();
+    // A third-party exchange that has no unsubscribe: frames like {"sym":"BTC/EUR","px":"1.5","t":1}.
+    const tiny: Connector = {
+      id: 'tiny',
+      url: 'wss://tiny.invalid/ws',
+      limits: { maxSymbolsPerConnection: 100, minConnectIntervalMs: 0, connectionLifetimeMs: Infinity, pingIntervalMs: 20_000, maxFrameBytes: 65_536 },
+      liveness: { heartbeat: undefined, staleAfterMs: 30_000 },
+      nativeSymbol: (symbol) => symbol,
+      subscribeMessages: (symbols) => [JSON.stringify({ subscribe: symbols })],
+      parse(frame, receivedAt) {
+        const { sym, px, t } = JSON.parse(frame) as { sym: string; px: string; t: number };
+        return { kind: 'ticks', ticks: [{ exchange: 'tiny', symbol: sym, price: Number(px), ts: t, receivedAt }] };
+      },
+    };
+    const symbols$ = new BehaviorSubject<readonly string[]>(['BTC/EUR']);
+    const feed = runFeed((options) => exchangeTicks(tiny, testConfig(server.url, ['BTC/EUR']), { ...options, symbols$ }));
+    try {
+      await waitUntil(() => server.received.length === 1, 'subscribed');
+      symbols$.next(['ETH/EUR']);
+      await waitUntil(() => server.received.length === 2, 'the added symbol subscribed');
+      expect(server.received.map((frame) => frame.text)).to.deep.equal(['{"subscribe":["BTC/EUR"]}', '{"subscribe":["ETH/EUR"]}']);
+      server.push('{"sym":"BTC/EUR","px":"1","t":1}');
+      server.push('{"sym":"ETH/EUR","px":"2","t":2}');
+      await waitUntil(() => feed.ticks.length === 1, 'the kept symbol ticks');
+      expect(feed.ticks.map((tick) => tick.symbol)).to.deep.equal(['ETH/EUR']);
+      expect(feed.logLines.some((line) => line.includes('dropping BTC/EUR on the open connection'))).to.equal(true);
+      server.kill();
+      await waitUntil(() => server.received.length === 3, 'subscribed again');
+      expect(server.received[2]?.text).to.equal('{"subscribe":["ETH/EUR"]}');
     } finally {
       feed.subscription.unsubscribe();
       await server.close();

@@ -45,6 +45,20 @@ describe('silentSymbols', () => {
     });
   });
 
+  it('follows a reload\'s symbol list (watch): a removed symbol is never reported, an added one gets a clock from then on', () => {
+    testScheduler.run(({ hot, expectObservable }) => {
+      // At 50 ms the config drops ETH/USDT (never ticked) and adds SOL/USDT (never ticks either).
+      const source = hot('  l 49ms w', { ...activity, w: { type: 'watch', exchange: 'binance', symbols: ['BTC/USDT', 'SOL/USDT'] } as SymbolActivity });
+      const sub = '         ^ 299ms !';
+      // BTC/USDT: silent at 100 (its clock from the feed going live); SOL/USDT: at 150 (its clock from the watch).
+      const expected = '    100ms b 49ms s';
+      expectObservable(source.pipe(silentSymbols(AFTER, feeds)), sub).toBe(expected, {
+        b: silent('BTC/USDT', 0, 100),
+        s: silent('SOL/USDT', 50, 150),
+      });
+    });
+  });
+
   it('matches its @example: ETH/USDT never ticks, reported at 600000', () => {
     testScheduler.run(({ hot, expectObservable }) => {
       const source = hot('  l', activity);

@@ -152,4 +152,27 @@ describe('tickMetrics', () => {
     expect(() => tickMetrics({ ...DEFAULT_THRESHOLDS, window_short_ms: 0 })).to.throw(RangeError, /window/);
     expect(() => tickMetrics(DEFAULT_THRESHOLDS, { buckets: 1 })).to.throw(RangeError, /buckets/);
   });
+
+  it('takes new rules while running (updates$): windows kept, a short window of a new length starts empty, a removed symbol starts afresh', () => {
+    createTestScheduler().run(({ hot, expectObservable }) => {
+      const eth = (price: number, ts: number): Tick => ({ exchange: 'binance', symbol: 'ETH/USDT', price, ts });
+      const ticks = { a: btc(100, 0), b: eth(10, 0), c: btc(101, 50), d: eth(11, 60), e: btc(102, 70), f: eth(12, 80) };
+      const updates = {
+        // pct_short changes only: both windows are kept.
+        u: { thresholds: { ...SHORT, pct_short: 0.01 } },
+        // ETH/USDT gets its own 200 ms window (a new, empty one); BTC/USDT is removed (its state dropped).
+        v: { thresholds: SHORT, overrides: { binance: { symbol_rules: { 'ETH/USDT': { window_short_ms: 200 } } } }, removed: [{ exchange: 'binance', symbol: 'BTC/USDT' }] },
+      };
+      const metrics = hot('ab-c-d-e-f', ticks).pipe(
+        tickMetrics(SHORT, { buckets: 10, updates$: hot('--u---v', updates) }),
+        map((m) => `${m.symbol} ${m.windowShortMs} ${m.shortLow}`),
+      );
+      expectObservable(metrics).toBe('ab-c-d-e-f', {
+        a: 'BTC/USDT 100 100', b: 'ETH/USDT 100 10',
+        c: 'BTC/USDT 100 100', d: 'ETH/USDT 100 10', // kept across u
+        e: 'BTC/USDT 100 102', //                       dropped at v: a fresh window
+        f: 'ETH/USDT 200 12', //                        a new 200 ms window: empty before this tick
+      });
+    });
+  });
 });
