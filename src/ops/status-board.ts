@@ -71,6 +71,8 @@ export interface StatusUpdate {
   readonly now: number;
   readonly feeds?: readonly FeedView[];
   readonly symbols?: readonly SymbolRow[];
+  /** Rows to take away (`exchange symbol`): symbols a config reload removed. */
+  readonly removedSymbols?: readonly string[];
   /** New alerts, oldest first. */
   readonly alerts?: readonly Alert[];
   /** Every channel, when one changed. */
@@ -92,8 +94,8 @@ export interface StatusBoard {
   feeds(): readonly FeedView[];
   /**
    * The enabled feeds after a config reload: a new symbol gets a row before its
-   * first tick, a removed one's row is dropped (from the next snapshot: a page
-   * open now keeps it until it reconnects), each listed feed's symbols are these.
+   * first tick, a removed one's row is dropped (the next update says so), each
+   * listed feed's symbols are these.
    */
   setFeeds(feeds: readonly OpsFeed[]): void;
   snapshot(): StatusSnapshot;
@@ -153,6 +155,7 @@ export function createStatusBoard(
   const changedFeeds = new Set<MutableFeed>();
   const changedRows = new Set<MutableRow>();
   const newAlerts: Alert[] = [];
+  const removedRows = new Set<string>();
   const channels = new Map<string, ChannelView>();
   let channelsChanged = false;
 
@@ -258,6 +261,7 @@ export function createStatusBoard(
         if (wanted.has(key)) continue;
         rows.delete(key);
         changedRows.delete(row);
+        removedRows.add(key);
       }
       const listed = new Set(next.map((feed) => feed.exchange));
       for (const feed of feedsByExchange.values()) {
@@ -272,6 +276,7 @@ export function createStatusBoard(
         for (const symbol of symbols) {
           const key = `${exchange} ${symbol}`;
           if (rows.has(key)) continue;
+          removedRows.delete(key);
           changedRows.add(rowOf(exchange, symbol));
         }
       }
@@ -287,11 +292,12 @@ export function createStatusBoard(
       ...(mails ? { mail: [...mails] } : {}),
     }),
     takeUpdate() {
-      if (changedFeeds.size === 0 && changedRows.size === 0 && newAlerts.length === 0 && !channelsChanged && !mailChanged) return undefined;
+      if (changedFeeds.size === 0 && changedRows.size === 0 && removedRows.size === 0 && newAlerts.length === 0 && !channelsChanged && !mailChanged) return undefined;
       const update: StatusUpdate = {
         now: now(),
         ...(changedFeeds.size > 0 ? { feeds: [...changedFeeds].map(feedView) } : {}),
         ...(changedRows.size > 0 ? { symbols: [...changedRows].map(rowView) } : {}),
+        ...(removedRows.size > 0 ? { removedSymbols: [...removedRows] } : {}),
         ...(newAlerts.length > 0 ? { alerts: [...newAlerts] } : {}),
         ...(channelsChanged ? { channels: [...channels.values()] } : {}),
         ...(mailChanged && mails ? { mail: [...mails] } : {}),
@@ -300,6 +306,7 @@ export function createStatusBoard(
       mailChanged = false;
       changedFeeds.clear();
       changedRows.clear();
+      removedRows.clear();
       newAlerts.length = 0;
       return update;
     },

@@ -281,6 +281,13 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
       update.feeds.forEach(function (f) { state.feeds.set(f.exchange, f); });
       renderFeeds();
     }
+    if (update.removedSymbols) {
+      update.removedSymbols.forEach(function (key) {
+        state.rows.delete(key);
+        var tr = document.querySelector('tr[data-key="' + CSS.escape(key) + '"]');
+        if (tr) tr.remove();
+      });
+    }
     if (update.symbols) {
       update.symbols.forEach(function (r) {
         var key = rowKey(r);
