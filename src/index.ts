@@ -18,10 +18,13 @@ export { decodeConfig, type DecodeOptions } from './config/decode-config.js';
 export { ConfigError, formatIssue, type ConfigIssue } from './config/config-issue.js';
 export { summarizeConfig } from './config/summarize-config.js';
 export {
+  DEFAULT_DIVERGENCE,
   DEFAULT_LEVEL_HYSTERESIS,
   DEFAULT_THRESHOLDS,
   type AlertsConfig,
   type Config,
+  type DivergenceConfig,
+  type DivergenceMarket,
   type EmailConfig,
   type ExchangeConfig,
   type HttpConfig,
@@ -34,7 +37,7 @@ export {
 
 // Domain types
 export type { Tick } from './domain/tick.js';
-export type { Alert, Direction, FeedAlert, JournalEntry, MoveRearmed, PriceAlert, PriceRule } from './domain/alert.js';
+export type { Alert, Direction, DivergenceAlert, DivergenceRearmed, DivergenceSide, FeedAlert, JournalEntry, MoveRearmed, PriceAlert, PriceRule, Rearmed } from './domain/alert.js';
 export type { DedupeLevel } from './domain/dedupe-level.js';
 export type { FeedEvent, FeedGap, FeedState, FeedStatus, FrameRejection, RejectionReason } from './domain/feed-status.js';
 export { EXCHANGE_IDS, type ExchangeId } from './domain/exchange-id.js';
@@ -71,6 +74,9 @@ export { priceRules, type AlertCandidate, type PriceRulesOptions } from './opera
 export { dedupeAlerts } from './operators/dedupe-alerts.js';
 export { dedupeMoves, type DedupeMovesOptions } from './operators/dedupe-moves.js';
 export { feedDownAlerts } from './operators/feed-down-alerts.js';
+export { divergenceAlerts, type DivergenceAlertsOptions } from './operators/divergence-alerts.js';
+export { divergenceGroups, type DivergenceGroup } from './operators/divergence-groups.js';
+export { rebuildDivergenceEpisodes } from './operators/rebuild-divergence-episodes.js';
 export { silentSymbols, type SymbolActivity, type SymbolSilence, type WatchedFeed } from './operators/symbol-silence.js';
 
 // Delivery: the journal, the durable per-channel path, the channels

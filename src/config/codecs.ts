@@ -207,7 +207,7 @@ export const IsoTime = new t.Type<number, number, unknown>(
 );
 
 /** The rules a silence can name (a feed alert is silenced only by naming its rule). */
-export const SilenceRuleCodec = t.keyof({ pct_24h: null, pct_short: null, level_above: null, level_below: null, feed_down: null, feed_recovered: null }, 'SilenceRule');
+export const SilenceRuleCodec = t.keyof({ pct_24h: null, pct_short: null, level_above: null, level_below: null, divergence: null, feed_down: null, feed_recovered: null }, 'SilenceRule');
 
 /** `match` of a silence: any of exchange, symbol, rule (at least one: checked by the decoder). */
 export const SilenceMatchCodec = t.partial({
@@ -349,7 +349,7 @@ export const EXPECTATIONS: Readonly<Record<string, string>> = {
   TimeZone: 'an IANA time zone, e.g. Europe/Berlin or UTC',
   QuietDeliver: 'one of digest, drop',
   QuietHours: 'a mapping with from and to (HH:MM), optional time_zone and deliver',
-  SilenceRule: 'one of pct_24h, pct_short, level_above, level_below, feed_down, feed_recovered',
+  SilenceRule: 'one of pct_24h, pct_short, level_above, level_below, divergence, feed_down, feed_recovered',
   ExchangeId: `one of ${EXCHANGE_IDS.join(', ')}`,
   Silences: 'a list of silences, each a mapping with a match',
   Silence: 'a mapping with a match (any of exchange, symbol, rule), optional until and comment',

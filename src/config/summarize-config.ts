@@ -16,6 +16,14 @@ function channels(config: Config): string[] {
   return parts;
 }
 
+/** `divergence 1% for 30s (fresh 10s), 1 pair`, when the rule is on. */
+function divergence(config: Config): string[] {
+  const rule = config.alerts.divergence;
+  if (!rule) return [];
+  const pairs = rule.pairs.length > 0 ? `, ${rule.pairs.length} pair(s)` : '';
+  return [`divergence ${percent(rule.pct)} for ${windowLabel(rule.min_duration_ms)} (prices fresh ${windowLabel(rule.max_age_ms)})${pairs}`];
+}
+
 /**
  * The one-line summary `--check` prints: exchanges, symbols, thresholds, how many
  * symbols have their own rules (thresholds or price levels), email on/off, and
@@ -37,6 +45,7 @@ export function summarizeConfig(config: Config): string {
     `thresholds ${percent(thresholds.pct_24h)}/${windowLabel(thresholds.window_24h_ms)}, ${percent(thresholds.pct_short)}/${windowLabel(thresholds.window_short_ms)}`,
     `${ownRules} symbol(s) with their own rules${exchangeRules > 0 ? `, ${exchangeRules} exchange(s) with their own thresholds` : ''}`,
     email,
+    ...divergence(config),
     ...channels(config),
   ].join('; ');
 }

@@ -240,7 +240,7 @@ export function deliverChannel(channel: Channel, entries$: Observable<JournaledE
         writeState(stateDir, path, `${JSON.stringify(record, null, 1)}\n`);
         return path;
       } catch (error) {
-        const headlines = batch.entries.map((e) => (e.entry.kind === 'rearm' ? `re-arm ${e.entry.symbol}` : alertHeadline(e.entry))).join('; ');
+        const headlines = batch.entries.map((e) => (e.entry.kind === 'rearm' ? `re-arm ${e.entry.rule === 'divergence' ? e.entry.group : e.entry.symbol}` : alertHeadline(e.entry))).join('; ');
         logger.error(`cannot quarantine batch ${batch.id} of ${channel.label} in ${path}: ${errorMessage(error)}; its entries stay in the journal: ${headlines}`);
         return undefined;
       }

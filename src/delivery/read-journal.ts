@@ -13,7 +13,11 @@ export interface JournalRead {
   readonly skipped: number;
 }
 
-const KINDS = new Set(['price', 'feed', 'rearm']);
+const KINDS = new Set(['price', 'feed', 'rearm', 'divergence']);
+
+/** What every record names: its exchange, or for a divergence (and its re-arm) the group compared. */
+const isNamed = (record: Record<string, unknown>) =>
+  record.kind === 'divergence' || record.rule === 'divergence' ? typeof record.group === 'string' : typeof record.exchange === 'string';
 
 /** A journal line to an entry, or undefined when it is torn or not a record. */
 export function parseJournalLine(line: string, offset: number): JournaledEntry | undefined {
@@ -25,7 +29,7 @@ export function parseJournalLine(line: string, offset: number): JournaledEntry |
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const record = value as Record<string, unknown>;
-  if (!KINDS.has(record.kind as string) || typeof record.ts !== 'number' || typeof record.exchange !== 'string') return undefined;
+  if (!KINDS.has(record.kind as string) || typeof record.ts !== 'number' || !isNamed(record)) return undefined;
   if (record.test === true) {
     const { test: _test, ...entry } = record;
     return { offset, entry: entry as unknown as JournalEntry, test: true };

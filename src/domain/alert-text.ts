@@ -1,4 +1,5 @@
-import type { Alert, FeedAlert, PriceAlert, PriceRule } from './alert.js';
+import type { Alert, DivergenceAlert, DivergenceSide, FeedAlert, PriceAlert, PriceRule } from './alert.js';
+import { formatPrice } from './format-price.js';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -68,13 +69,61 @@ function feedHeadline(alert: FeedAlert): string {
 }
 
 /**
+ * The exchange an alert is about, as one label value: its exchange, or for a
+ * divergence both sides' exchanges sorted and joined with a comma (`binance,coinbase`;
+ * one name when a pair compares two symbols on one exchange).
+ */
+export function alertExchanges(alert: Alert): string {
+  if (alert.kind !== 'divergence') return alert.exchange;
+  return [...new Set([alert.high.exchange, alert.low.exchange])].sort().join(',');
+}
+
+/** `1.20%`: a divergence's spread, unsigned, two decimals. */
+export function spreadPercent(spread: number): string {
+  return `${(spread * 100).toFixed(2)}%`;
+}
+
+/** A side as a divergence names it: the exchange alone when both sides are the same symbol, else `BTC/USD on coinbase`. */
+export function divergenceSideLabel(alert: Pick<DivergenceAlert, 'high' | 'low'>, side: Pick<DivergenceSide, 'exchange' | 'symbol'>): string {
+  return alert.high.symbol === alert.low.symbol ? side.exchange : `${side.symbol} on ${side.exchange}`;
+}
+
+function divergenceHeadline(alert: DivergenceAlert): string {
+  const apart = `${spreadPercent(alert.spread)} apart`;
+  const where =
+    alert.high.symbol === alert.low.symbol
+      ? `${alert.high.symbol} ${apart} on ${alert.high.exchange} and ${alert.low.exchange}`
+      : `${divergenceSideLabel(alert, alert.high)} and ${divergenceSideLabel(alert, alert.low)} ${apart}`;
+  return `${where}, threshold ${percentLabel(alert.threshold)}`;
+}
+
+/**
+ * Both prices of a divergence and how long it has held:
+ * `coinbase 64,800.00 vs binance 64,030.00 for 30s`.
+ */
+export function divergencePrices(alert: DivergenceAlert): string {
+  const { high, low } = alert;
+  return `${divergenceSideLabel(alert, high)} ${formatPrice(high.price)} vs ${divergenceSideLabel(alert, low)} ${formatPrice(low.price)} for ${durationLabel(alert.ts - alert.since)}`;
+}
+
+/**
  * One alert in one line, as an email subject and a log line say it:
  * `BTC/USDT +5.23% in 24h on binance, threshold 5%`, `... on binance (level 2), threshold 5%`
  * for an escalation (never on a move's first alert, whatever its level),
  * `DOGE/USDT rose through 0.5 on binance` for a price level,
- * `binance feed down for 2m`. The threshold is left out only for an alert that
+ * `binance feed down for 2m`,
+ * `BTC/USDT 1.20% apart on coinbase and binance, threshold 1%` for a divergence
+ * (`BTC/USD on coinbase and BTC/USDT on binance 1.20% apart, ...` for a pair of
+ * symbols). The threshold is left out only for an alert that
  * does not carry one (a journal line from before thresholds were recorded).
  */
 export function alertHeadline(alert: Alert): string {
-  return alert.kind === 'feed' ? feedHeadline(alert) : priceHeadline(alert);
+  switch (alert.kind) {
+    case 'feed':
+      return feedHeadline(alert);
+    case 'divergence':
+      return divergenceHeadline(alert);
+    default:
+      return priceHeadline(alert);
+  }
 }

@@ -116,7 +116,7 @@ export interface DivergenceAlert {
 }
 
 /** Everything the log, the journal and the alert channels deliver. */
-export type Alert = PriceAlert | FeedAlert;
+export type Alert = PriceAlert | FeedAlert | DivergenceAlert;
 
 /**
  * A move that re-armed: its magnitude fell back below the re-arm line of the
@@ -172,4 +172,4 @@ export type Rearmed = MoveRearmed | DivergenceRearmed;
  * One line of the journal (`<state_dir>/alerts.jsonl`): an alert, a re-arm, or
  * a `--test-alert` (an alert marked `test: true`, never a dedupe input).
  */
-export type JournalEntry = Alert | MoveRearmed;
+export type JournalEntry = Alert | Rearmed;

@@ -5,7 +5,7 @@ export interface SilenceMatch {
   readonly exchange?: string;
   /** Canonical `BASE/QUOTE`. */
   readonly symbol?: string;
-  /** `pct_24h`, `pct_short`, `level_above`, `level_below`, `feed_down`, `feed_recovered`. */
+  /** `pct_24h`, `pct_short`, `level_above`, `level_below`, `divergence`, `feed_down`, `feed_recovered`. */
   readonly rule?: string;
 }
 
@@ -35,7 +35,7 @@ export interface SilenceRequest {
 }
 
 /** The rules a silence can name. */
-export const SILENCE_RULES = ['pct_24h', 'pct_short', 'level_above', 'level_below', 'feed_down', 'feed_recovered'] as const;
+export const SILENCE_RULES = ['pct_24h', 'pct_short', 'level_above', 'level_below', 'divergence', 'feed_down', 'feed_recovered'] as const;
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -53,7 +53,8 @@ export const silenceActive = (silence: Silence, ts: number): boolean => silence.
  * True when `silence` holds `alert` back at the alert's time: every key of its
  * `match` equals the alert's, and it has not ended. A feed alert (`feed_down`,
  * `feed_recovered`) is held only by a match naming its rule: muting a symbol
- * or an exchange must not hide that we went blind.
+ * or an exchange must not hide that we went blind. A divergence is held by an
+ * `exchange` or a `symbol` naming either of its sides.
  *
  * @example
  * silenceHolds({ id: 'config-1', match: { symbol: 'DOGE/USDT' }, source: 'config' }, dogeAlert); // true
@@ -62,8 +63,12 @@ export function silenceHolds(silence: Silence, alert: Alert): boolean {
   if (!silenceActive(silence, alert.ts)) return false;
   const { exchange, symbol, rule } = silence.match;
   if (exchange === undefined && symbol === undefined && rule === undefined) return false;
-  if (exchange !== undefined && exchange !== alert.exchange) return false;
   if (rule !== undefined && rule !== alert.rule) return false;
+  if (alert.kind === 'divergence') {
+    const sides = [alert.high, alert.low];
+    return (exchange === undefined || sides.some((side) => side.exchange === exchange)) && (symbol === undefined || sides.some((side) => side.symbol === symbol));
+  }
+  if (exchange !== undefined && exchange !== alert.exchange) return false;
   if (alert.kind === 'feed') return rule !== undefined && symbol === undefined;
   return symbol === undefined || symbol === alert.symbol;
 }

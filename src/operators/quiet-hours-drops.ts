@@ -6,11 +6,11 @@ import { type QuietHours, quietStateAt } from '../domain/quiet-hours.js';
 export const QUIET_HOURS_SILENCE = 'quiet-hours';
 
 /**
- * For `alerts.quiet_hours` with `deliver: drop`: marks each price alert raised
+ * For `alerts.quiet_hours` with `deliver: drop`: marks each price alert (and divergence) raised
  * in quiet hours (by its own `ts`, in the configured zone) with
  * `silencedBy: 'quiet-hours'`, so that it is journaled and counted, never delivered.
  *
- * 1. Emits every entry synchronously: a price alert in quiet hours marked, an
+ * 1. Emits every entry synchronously: a price or divergence alert in quiet hours marked, an
  *    alert already silenced, a feed alert (an outage is never quiet-hours noise)
  *    and a re-arm unchanged.
  * 2. Completes and errors with the source.
@@ -21,6 +21,6 @@ export const QUIET_HOURS_SILENCE = 'quiet-hours';
  */
 export function quietHoursDrops(quiet: QuietHours): MonoTypeOperatorFunction<JournalEntry> {
   return map((entry) =>
-    entry.kind === 'price' && entry.silencedBy === undefined && quietStateAt(entry.ts, quiet).quiet ? { ...entry, silencedBy: QUIET_HOURS_SILENCE } : entry,
+    (entry.kind === 'price' || entry.kind === 'divergence') && entry.silencedBy === undefined && quietStateAt(entry.ts, quiet).quiet ? { ...entry, silencedBy: QUIET_HOURS_SILENCE } : entry,
   );
 }

@@ -33,7 +33,7 @@ function isWellFormedKey(entry: { ts: unknown; exchange: unknown; symbol: unknow
  *
  * Per (exchange, symbol, rule, direction), the latest entry wins: a price alert
  * sets the key's level (and the time it was set), a re-arm clears it. Ignored:
- * feed alerts; `--test-alert` entries (`test: true`), which never were dedupe
+ * feed alerts and divergence entries; `--test-alert` entries (`test: true`), which never were dedupe
  * input; entries that are not well-formed (an unknown rule or direction, a level
  * that is not an integer >= 1, a `ts` that is not finite); and keys whose latest
  * entry is older than its rule's window at `now` (stale: that move is out of every
@@ -59,6 +59,8 @@ export function rebuildDedupeLevels(entries: Iterable<JournalEntry>, options: Re
   const latest = new Map<string, DedupeLevel | undefined>();
   for (const entry of entries) {
     if (entry.kind !== 'price' && entry.kind !== 'rearm') continue;
+    // A divergence episode has its own key (see rebuildDivergenceEpisodes).
+    if (entry.rule === 'divergence') continue;
     if ((entry as { test?: unknown }).test === true) continue;
     if (!isWellFormedKey(entry)) continue;
     const key = `${entry.exchange}\u0000${entry.symbol}\u0000${entry.rule}\u0000${entry.direction}`;

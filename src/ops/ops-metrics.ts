@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry, collectDefaultMetrics } from 'prom-client';
 import type { Alert } from '../domain/alert.js';
 import type { ReloadOutcome } from '../domain/reload-result.js';
+import { alertExchanges } from '../domain/alert-text.js';
 import type { FeedEvent, FeedState } from '../domain/feed-status.js';
 import type { HeartbeatResult } from './heartbeat-pings.js';
 import type { ChannelEvent, SilenceView, SymbolView } from './ops-sources.js';
@@ -35,7 +36,7 @@ export interface OpsMetrics {
  * `frames_rejected_total{exchange,reason}`, `feed_gaps_total{exchange}`,
  * `feed_reconnects_total{exchange}`, `feed_up{exchange}`,
  * `feed_state{exchange,state}`, `last_tick_timestamp_seconds{exchange}`,
- * `alerts_total{exchange,rule,direction}` (silenced ones included),
+ * `alerts_total{exchange,rule,direction}` (silenced ones included; a divergence counts under `exchange="binance,coinbase"`),
  * `alerts_silenced_total{exchange,rule}` (journaled, not delivered), `symbols_silent{exchange}`,
  * `deliveries_total{channel,result}` (batches; result `delivered` or
  * `quarantined`), `delivery_backlog{channel}`, `delivery_retries_total{channel}`,
@@ -67,7 +68,7 @@ export function createOpsMetrics(registry: Registry): OpsMetrics {
     name: name('last_tick_timestamp_seconds'), help: 'Local time of the last tick, per exchange (unix seconds).', labelNames: ['exchange'], registers,
   });
   const alerts = new Counter({
-    name: name('alerts_total'), help: 'Alerts raised, per exchange, rule and direction (empty for feed alerts).',
+    name: name('alerts_total'), help: 'Alerts raised, per exchange (both, comma-separated, for a divergence), rule and direction (empty for feed and divergence alerts).',
     labelNames: ['exchange', 'rule', 'direction'], registers,
   });
   const silenced = new Counter({
@@ -133,8 +134,9 @@ export function createOpsMetrics(registry: Registry): OpsMetrics {
       }
     },
     alert(alert) {
-      alerts.inc({ exchange: alert.exchange, rule: alert.rule, direction: alert.kind === 'price' ? alert.direction : '' });
-      if (alert.silencedBy !== undefined) silenced.inc({ exchange: alert.exchange, rule: alert.rule });
+      const exchange = alertExchanges(alert);
+      alerts.inc({ exchange, rule: alert.rule, direction: alert.kind === 'price' ? alert.direction : '' });
+      if (alert.silencedBy !== undefined) silenced.inc({ exchange, rule: alert.rule });
     },
     silence(silence) {
       let symbols = silentSymbols.get(silence.exchange);

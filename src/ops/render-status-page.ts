@@ -1,4 +1,4 @@
-import { alertHeadline } from '../domain/alert-text.js';
+import { alertExchanges, alertHeadline } from '../domain/alert-text.js';
 import { formatPrice } from '../domain/format-price.js';
 import type { Alert } from '../domain/alert.js';
 import type { MailView } from './ops-sources.js';
@@ -68,12 +68,19 @@ function priceRow(row: SymbolRow, now: number): string {
   ].join('');
 }
 
-function alertItem(alert: Alert): string {
+/** The marker before an alert: a rise or recovery, a fall or outage, or two prices apart (a divergence). */
+function alertMark(alert: Alert): { readonly color: string; readonly mark: string } {
+  if (alert.kind === 'divergence') return { color: 'apart', mark: '\u2194' };
   const up = alert.kind === 'feed' ? alert.rule !== 'feed_down' : alert.direction === 'up';
-  const symbol = alert.kind === 'price' ? ` data-symbol="${escapeHtml(alert.symbol)}"` : '';
-  return `<li data-rule="${alert.rule}" data-exchange="${escapeHtml(alert.exchange)}"${symbol}>`
+  return up ? { color: 'up', mark: '\u25b2' } : { color: 'down', mark: '\u25bc' };
+}
+
+function alertItem(alert: Alert): string {
+  const symbol = alert.kind === 'price' ? ` data-symbol="${escapeHtml(alert.symbol)}"` : alert.kind === 'divergence' ? ` data-symbol="${escapeHtml(alert.high.symbol)}"` : '';
+  const { color, mark } = alertMark(alert);
+  return `<li data-rule="${alert.rule}" data-exchange="${escapeHtml(alertExchanges(alert))}"${symbol}>`
     + `<time datetime="${new Date(alert.ts).toISOString()}">${utcTime(alert.ts)}</time>`
-    + `<span class="${up ? 'up' : 'down'}">${up ? '\u25b2' : '\u25bc'}</span><span class="what">${escapeHtml(alertHeadline(alert))}</span></li>`;
+    + `<span class="${color}">${mark}</span><span class="what">${escapeHtml(alertHeadline(alert))}</span></li>`;
 }
 
 /** As the script words it: `ok`, `retrying since T: reason`, `failing: reason`, and what waits. */

@@ -56,6 +56,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   td.price.flash-down { background: rgba(255,93,93,.22); transition: none; }
   .up { color: var(--green); }
   .down { color: var(--red); }
+  .apart { color: var(--amber); }
   .muted { color: var(--muted); }
   tr.silent td { color: var(--muted); }
   .tag { display: inline-block; margin-left: 6px; padding: 0 7px; border-radius: 6px; font-size: 11px; font-weight: 600;

@@ -151,7 +151,15 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
   }
 
   // ---- alerts, newest first
+  function divergenceSide(a, side) {
+    return (a.high.symbol === a.low.symbol ? side.exchange : side.symbol + ' on ' + side.exchange) + ' ' + fmtPrice(side.price);
+  }
   function describeAlert(a) {
+    if (a.kind === 'divergence') {
+      return [a.high.symbol === a.low.symbol ? a.high.symbol : a.group, ' ' + Math.abs(a.spread * 100).toFixed(2) + ' % apart: ' +
+        divergenceSide(a, a.high) + ' vs ' + divergenceSide(a, a.low) + ' for ' + fmtDuration(a.ts - a.since) +
+        ', threshold ' + fmtThreshold(a.threshold)];
+    }
     if (a.kind === 'feed') {
       return a.rule === 'feed_down'
         ? [a.exchange, ' feed down: blind for ' + fmtDuration(a.blindMs) + (a.reason ? ' (' + a.reason + ')' : '')]
@@ -166,19 +174,25 @@ export const STATUS_PAGE_SCRIPT = String.raw`(function () {
       (isNum(a.threshold) ? ', threshold ' + fmtThreshold(a.threshold) : '')];
   }
   function alertColor(a) {
+    if (a.kind === 'divergence') return 'apart';
     if (a.kind === 'feed') return a.rule === 'feed_down' ? 'down' : 'up';
     return a.direction === 'up' ? 'up' : 'down';
   }
   function alertItem(a, fresh) {
     var li = el('li', fresh ? 'new' : '');
     li.dataset.rule = a.rule;
-    li.dataset.exchange = a.exchange;
-    if (a.symbol) li.dataset.symbol = a.symbol;
+    if (a.kind === 'divergence') {
+      li.dataset.exchange = [a.high.exchange, a.low.exchange].filter(function (e, i, all) { return all.indexOf(e) === i; }).sort().join(',');
+      li.dataset.symbol = a.high.symbol;
+    } else {
+      li.dataset.exchange = a.exchange;
+      if (a.symbol) li.dataset.symbol = a.symbol;
+    }
     var time = el('time', '', fmtTime(a.ts));
     time.dateTime = new Date(a.ts).toISOString();
     li.appendChild(time);
     var color = alertColor(a);
-    li.appendChild(el('span', color, color === 'up' ? '\u25b2' : '\u25bc'));
+    li.appendChild(el('span', color, color === 'apart' ? '\u2194' : color === 'up' ? '\u25b2' : '\u25bc'));
     var parts = describeAlert(a);
     var what = el('span', 'what');
     what.appendChild(el('b', '', parts[0]));

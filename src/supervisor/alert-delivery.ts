@@ -8,9 +8,9 @@ import { channelSettingsOf, channelsFromConfig } from '../delivery/channels-from
 import { type DeliverChannelOptions, type DeliveryEvent, deliverChannel } from '../delivery/deliver-channel.js';
 import { journalEntries } from '../delivery/journal-entries.js';
 import { type JournalWriter, openJournal } from '../delivery/journal-writer.js';
-import { alertHeadline } from '../domain/alert-text.js';
+import { alertHeadline, divergencePrices, spreadPercent } from '../domain/alert-text.js';
 import { formatPrice } from '../domain/format-price.js';
-import type { Alert, JournalEntry } from '../domain/alert.js';
+import type { Alert, DivergenceRearmed, JournalEntry } from '../domain/alert.js';
 import type { Config } from '../domain/config-types.js';
 import type { Logger } from '../log.js';
 import { holdQuietHours } from '../operators/hold-quiet-hours.js';
@@ -120,6 +120,7 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
     const journaled$ = entries$.pipe(
       tap((entry: JournalEntry) => {
         if (entry.kind !== 'rearm') alertLog.info(alertHeadline(entry) + alertDetails(entry), { alert: entry });
+        else if (entry.rule === 'divergence') alertLog.info(divergenceEnded(entry));
         else alertLog.debug(`${entry.symbol} ${entry.rule} ${entry.direction} on ${entry.exchange} re-armed (it had reached level ${entry.level})`);
       }),
       journalEntries(journal, { scheduler, logger: alertLog, test }),
@@ -221,8 +222,15 @@ function alertDetails(alert: Alert): string {
   return details(alert) + silenced;
 }
 
+/** A divergence's end is one INFO line: its alert was one, and a reader of the log wants to know it is over. */
+function divergenceEnded(rearm: DivergenceRearmed): string {
+  const why = rearm.reason === 'stale' ? 'fewer than two fresh prices to compare' : `spread ${spreadPercent(rearm.spread ?? 0)}`;
+  return `${rearm.group} divergence between ${rearm.high.exchange} and ${rearm.low.exchange} ended (${why}); re-armed`;
+}
+
 function details(alert: Alert): string {
   if (alert.kind === 'feed') return alert.reason ? ` (${alert.reason})` : '';
+  if (alert.kind === 'divergence') return ` (${divergencePrices(alert)}, since ${new Date(alert.since).toISOString()})`;
   const at = alert.referenceTs !== undefined ? ` at ${new Date(alert.referenceTs).toISOString()}` : '';
   return ` (price ${formatPrice(alert.price)}, reference ${formatPrice(alert.reference)}${at}, coverage ${Math.round(alert.coverage * 100)}%)`;
 }

@@ -1,6 +1,6 @@
-import { identity, map, merge, type Observable, of, pairwise, type SchedulerLike, tap } from 'rxjs';
+import { EMPTY, identity, map, merge, type Observable, of, pairwise, type SchedulerLike, tap } from 'rxjs';
 import { configDiff } from '../config/config-diff.js';
-import type { JournalEntry } from '../domain/alert.js';
+import type { DivergenceAlert, JournalEntry } from '../domain/alert.js';
 import type { Config } from '../domain/config-types.js';
 import type { DedupeLevel } from '../domain/dedupe-level.js';
 import type { FeedStatus } from '../domain/feed-status.js';
@@ -8,6 +8,8 @@ import type { Silence } from '../domain/silence.js';
 import type { Tick } from '../domain/tick.js';
 import { dedupeMoves } from '../operators/dedupe-moves.js';
 import { detectMoves } from '../operators/detect-moves.js';
+import { divergenceAlerts } from '../operators/divergence-alerts.js';
+import { divergenceGroups } from '../operators/divergence-groups.js';
 import { feedDownAlerts } from '../operators/feed-down-alerts.js';
 import { priceRules } from '../operators/price-rules.js';
 import { quietHoursDrops } from '../operators/quiet-hours-drops.js';
@@ -27,6 +29,8 @@ export interface AlertDetectionOptions {
   readonly onMetrics?: (metrics: TickMetrics) => void;
   /** Dedupe levels to resume from (see `restoredDedupeLevels`). Default: every key armed. */
   readonly restored?: readonly DedupeLevel[];
+  /** Divergence episodes to resume from (see `restoredFromJournal`). Default: none in force. */
+  readonly restoredDivergences?: readonly DivergenceAlert[];
   /** The silences in force, the whole set per emission (the runtime store's). Default: `alerts.silences`. */
   readonly silences$?: Observable<readonly Silence[]>;
   /**
@@ -53,12 +57,15 @@ export function rulesUpdates(config$: Observable<Config>): Observable<RulesUpdat
 /**
  * The supervisor's alert pipeline, the one place it is built (for `alerts$`,
  * `run()` and `replay()`): price rules and dedupe on the ticks, feed-down and
- * recovered alerts on the feed statuses, merged. Its output is what the
+ * recovered alerts on the feed statuses, and (with `alerts.divergence`) the
+ * cross-exchange divergences of the ticks and statuses, merged. Its output is what the
  * journal records: alerts, and the re-arms that let a restart resume the dedupe.
  *
  * 1. Emits each deduplicated price alert synchronously on the tick that raised
  *    it (carrying that tick's `receivedAt`), each re-arm (`kind: 'rearm'`) on the
- *    tick whose move fell below its re-arm line, and each feed alert when its timer fires.
+ *    tick whose move fell below its re-arm line, and each feed alert when its timer fires;
+ *    each divergence alert when its `min_duration_ms` timer fires, and its re-arm
+ *    (see `divergenceAlerts`).
  * 2. Statuses are subscribed first: feeds report `connecting` as soon as their
  *    ticks are subscribed.
  * 3. An alert a silence holds carries `silencedBy` (see `silenceAlerts`), and so
@@ -84,7 +91,22 @@ export function detectSupervisorMoves(
   const moves = onMetrics
     ? ticks.pipe(tickMetrics(thresholds, { overrides, ...updates }), tap(onMetrics), priceRules(thresholds, { overrides, ...updates }), dedupeMoves(thresholds, dedupe))
     : ticks.pipe(detectMoves(thresholds, dedupe));
-  return merge(statuses.pipe(feedDownAlerts(config.alerts.feed_down_after_ms, options.scheduler)), moves).pipe(
+  const divergence = config.alerts.divergence;
+  const divergences = divergence
+    ? ticks.pipe(
+        divergenceAlerts({
+          groups: divergenceGroups(config.exchanges, divergence.pairs),
+          pct: divergence.pct,
+          minDurationMs: divergence.min_duration_ms,
+          maxAgeMs: divergence.max_age_ms,
+          hysteresis,
+          statuses,
+          scheduler: options.scheduler,
+          ...(options.restoredDivergences ? { restored: options.restoredDivergences } : {}),
+        }),
+      )
+    : EMPTY;
+  return merge(statuses.pipe(feedDownAlerts(config.alerts.feed_down_after_ms, options.scheduler)), moves, divergences).pipe(
     silenceAlerts(options.silences$ ?? of(config.alerts.silences)),
     config.alerts.quiet_hours?.deliver === 'drop' ? quietHoursDrops(config.alerts.quiet_hours) : identity,
   );

@@ -111,7 +111,7 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
     const symbols$ = metrics.pipe(map(symbolView));
     // A move alerted before a restart does not alert again at the same level, and
     // a channel that keeps alerts firing (Alertmanager) keeps firing what still holds.
-    const { levels: restored, inForce } = restoredFromJournal(config, { logger, now: now(), journalPath: delivery.journalPath });
+    const { levels: restored, divergences: restoredDivergences, inForce } = restoredFromJournal(config, { logger, now: now(), journalPath: delivery.journalPath });
     for (const channel of delivery.channels) channel.restore?.(inForce);
     // Configured and runtime silences (kept in state_dir, so a restart keeps them).
     const silenceStore = openSilenceStore(config.state_dir, { configured: config.alerts.silences, now, logger: logger.child('silences') });
@@ -122,6 +122,7 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
       scheduler,
       config$,
       restored,
+      restoredDivergences,
       silences$: silenceStore.silences$,
       ...(listen ? { onMetrics: (m: TickMetrics) => metrics.next(m) } : {}),
     }).pipe(finalize(() => metrics.complete()));

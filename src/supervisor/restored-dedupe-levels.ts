@@ -1,10 +1,11 @@
 import { readJournalTail } from '../delivery/read-journal-tail.js';
 import type { Config } from '../domain/config-types.js';
-import type { JournalEntry } from '../domain/alert.js';
+import type { DivergenceAlert, JournalEntry } from '../domain/alert.js';
 import type { DedupeLevel } from '../domain/dedupe-level.js';
 import { errorMessage } from '../domain/error-message.js';
 import type { Logger } from '../log.js';
 import { rebuildDedupeLevels } from '../operators/rebuild-dedupe-levels.js';
+import { rebuildDivergenceEpisodes } from '../operators/rebuild-divergence-episodes.js';
 
 /** Options of {@link restoredDedupeLevels}. */
 export interface RestoreOptions {
@@ -19,10 +20,13 @@ export interface RestoreOptions {
 export interface RestoredFromJournal {
   /** The dedupe levels of the moves in progress, for `detectMoves({ restored })`. */
   readonly levels: DedupeLevel[];
+  /** The divergence episodes that alerted and had not re-armed, for `divergenceAlerts({ restored })`. */
+  readonly divergences: DivergenceAlert[];
   /**
    * The tail's entries still in force, oldest first, for `Channel.restore`: every
    * non-test entry, except price alerts whose move re-armed after them or whose
-   * latest entry is older than its rule's window (the keys not in `levels`).
+   * latest entry is older than its rule's window (the keys not in `levels`), and
+   * divergence alerts other than the latest of an episode in `divergences`.
    */
   readonly inForce: JournalEntry[];
 }
@@ -65,12 +69,19 @@ export function restoredFromJournal(config: Config, options: RestoreOptions): Re
       const more = levels.length > shown.length ? `, and ${levels.length - shown.length} more` : '';
       logger.info(`dedupe: ${levels.length} level${levels.length === 1 ? '' : 's'} restored from the journal (${shown.join(', ')}${more})`);
     }
+    const divergences = rebuildDivergenceEpisodes(entries);
+    if (divergences.length > 0) {
+      logger.info(`dedupe: ${divergences.length} divergence episode${divergences.length === 1 ? '' : 's'} still in force (${divergences.map((d) => d.group).join(', ')}): not alerted again while it holds`);
+    }
     const holding = new Set(levels.map(moveKey));
-    const inForce = entries.filter((entry) => entry.kind !== 'price' || holding.has(moveKey(entry)));
-    return { levels, inForce };
+    const diverging = new Set(divergences);
+    const inForce = entries.filter((entry) =>
+      entry.kind === 'price' ? holding.has(moveKey(entry)) : entry.kind === 'divergence' ? diverging.has(entry) : true,
+    );
+    return { levels, divergences, inForce };
   } catch (error) {
     logger.warn(`dedupe: cannot read ${journalPath} (${errorMessage(error)}): starting with every rule armed; a move in progress may alert again`);
-    return { levels: [], inForce: [] };
+    return { levels: [], divergences: [], inForce: [] };
   }
 }
 

@@ -39,7 +39,7 @@ describe('decodeConfig: alerts.silences', () => {
 
   it('names the key path of each mistake', () => {
     expect(issues(yaml('    - match: {}\n'))).to.deep.equal(['alerts.silences[0].match: expected at least one of exchange, symbol, rule']);
-    expect(issues(yaml('    - match: { rule: pct_1h }\n'))[0]).to.match(/^alerts\.silences\[0\]\.match\.rule: .*one of pct_24h, pct_short, level_above, level_below, feed_down, feed_recovered/);
+    expect(issues(yaml('    - match: { rule: pct_1h }\n'))[0]).to.match(/^alerts\.silences\[0\]\.match\.rule: .*one of pct_24h, pct_short, level_above, level_below, divergence, feed_down, feed_recovered/);
     expect(issues(yaml('    - match: { exchange: nasdaq }\n'))[0]).to.match(/^alerts\.silences\[0\]\.match\.exchange: .*one of binance/);
     expect(issues(yaml('    - match: { symbol: BTC }\n      until: "next week"\n'))[0]).to.match(/^alerts\.silences\[0\]\.(match\.symbol|until): /);
     expect(issues(yaml('    - match: { symbol: BTC/USDT }\n      until: "2026-12-31 00:00"\n'))[0]).to.match(/^alerts\.silences\[0\]\.until: .*a time with its zone/);

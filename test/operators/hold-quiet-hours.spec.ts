@@ -116,4 +116,20 @@ describe('quietHoursDrops', () => {
       });
     });
   });
+
+  it('treats a divergence as a price alert', () => {
+    const drop: QuietHours = { ...berlin, deliver: 'drop' };
+    const side = { exchange: 'binance', symbol: 'BTC/USDT', price: 100, ts: 0 };
+    const apart = (iso: string) => ({
+      kind: 'divergence' as const, rule: 'divergence' as const, ts: at(iso), group: 'BTC/USDT', high: { ...side, exchange: 'coinbase', price: 102 }, low: side,
+      spread: 0.02, threshold: 0.01, since: at(iso) - 30_000,
+    });
+    createTestScheduler().run(({ hot, expectObservable }) => {
+      const source = hot<JournalEntry>('ab|', { a: apart('2026-10-24T19:00:00Z'), b: apart('2026-10-24T23:00:00Z') });
+      expectObservable(source.pipe(quietHoursDrops(drop))).toBe('ab|', {
+        a: apart('2026-10-24T19:00:00Z'),
+        b: { ...apart('2026-10-24T23:00:00Z'), silencedBy: QUIET_HOURS_SILENCE },
+      });
+    });
+  });
 });

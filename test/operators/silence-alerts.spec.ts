@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { FeedAlert, JournalEntry, MoveRearmed, PriceAlert } from '../../src/domain/alert.js';
+import type { DivergenceAlert, DivergenceRearmed, FeedAlert, JournalEntry, MoveRearmed, PriceAlert } from '../../src/domain/alert.js';
 import { describeSilence, type Silence, silenceHolds } from '../../src/domain/silence.js';
 import { silenceAlerts } from '../../src/operators/silence-alerts.js';
 import { createTestScheduler } from '../helpers/test-scheduler.js';
@@ -51,6 +51,28 @@ describe('silenceAlerts (virtual time)', () => {
         r: rearm(3),
         g: { ...feedDown(5), silencedBy: 'named' },
       });
+    });
+  });
+
+  it('holds a divergence by rule divergence, or by the exchange or symbol of either side; never marks its re-arm', () => {
+    const apart: DivergenceAlert = {
+      kind: 'divergence', rule: 'divergence', ts: 10, group: 'binance:BTC/USDT~coinbase:BTC/USD',
+      high: { exchange: 'binance', symbol: 'BTC/USDT', price: 102, ts: 9 }, low: { exchange: 'coinbase', symbol: 'BTC/USD', price: 100, ts: 8 },
+      spread: 0.02, threshold: 0.01, since: 0,
+    };
+    const holds = (match: Silence['match']) => silenceHolds(silence('s', match), apart);
+    expect(holds({ rule: 'divergence' })).to.equal(true);
+    expect(holds({ exchange: 'coinbase' })).to.equal(true);
+    expect(holds({ exchange: 'binance', symbol: 'BTC/USD' })).to.equal(true);
+    expect(holds({ symbol: 'BTC/USDT', rule: 'divergence' })).to.equal(true);
+    expect(holds({ exchange: 'kraken' })).to.equal(false);
+    expect(holds({ symbol: 'ETH/USDT' })).to.equal(false);
+    expect(holds({ symbol: 'BTC/USDT', rule: 'pct_24h' })).to.equal(false);
+    const ended: DivergenceRearmed = { kind: 'rearm', rule: 'divergence', ts: 20, group: apart.group, high: apart.high, low: apart.low, reason: 'stale' };
+    createTestScheduler().run(({ hot, expectObservable }) => {
+      const silences$ = hot<readonly Silence[]>('s', { s: [silence('s1', { exchange: 'coinbase' })] });
+      const source = hot<JournalEntry>('-a-r|', { a: apart, r: ended });
+      expectObservable(source.pipe(silenceAlerts(silences$))).toBe('-a-r|', { a: { ...apart, silencedBy: 's1' }, r: ended });
     });
   });
 

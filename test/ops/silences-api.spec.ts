@@ -31,7 +31,7 @@ describe('parseSilenceRequest', () => {
       [{ match: {} }, 'match: expected at least one of exchange, symbol, rule'],
       [{ match: { coin: 'BTC' } }, 'match.coin: unknown key (known: exchange, symbol, rule)'],
       [{ match: { exchange: 'nasdaq' } }, 'match.exchange: expected one of binance, coinbase, kraken, okx, bybit, bitstamp'],
-      [{ match: { rule: 'pct_1h' } }, 'match.rule: expected one of pct_24h, pct_short, level_above, level_below, feed_down, feed_recovered'],
+      [{ match: { rule: 'pct_1h' } }, 'match.rule: expected one of pct_24h, pct_short, level_above, level_below, divergence, feed_down, feed_recovered'],
       [{ match: { symbol: 'BTC/USDT' }, until: '2026-12-31', for_ms: 5 }, 'give either until or for_ms, not both'],
       [{ match: { symbol: 'BTC/USDT' }, until: 'tomorrow' }, 'until: expected a time with its zone, e.g. 2026-12-31T00:00:00Z'],
       [{ match: { symbol: 'BTC/USDT' }, until: '2020-01-01T00:00:00Z' }, 'until: 2020-01-01T00:00:00Z has passed already'],

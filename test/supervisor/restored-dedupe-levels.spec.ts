@@ -67,12 +67,36 @@ describe('restoredDedupeLevels', () => {
     ].join(''));
     const { levels, inForce } = restoredFromJournal(config, { logger: createLogger('supervisor', { write: (l) => lines.push(l), now: () => 0 }), now: NOW, journalPath: journalPath() });
     expect(levels).to.deep.equal(restore());
-    expect(inForce.map((e) => [e.kind, e.exchange, e.ts, 'level' in e ? e.level : undefined])).to.deep.equal([
+    expect(inForce.map((e) => [e.kind, 'exchange' in e ? e.exchange : undefined, e.ts, 'level' in e ? e.level : undefined])).to.deep.equal([
       ['feed', 'kraken', NOW - HOUR, undefined],
       ['price', 'binance', NOW - HOUR, 1],
       ['price', 'binance', NOW - HOUR / 2, 2],
       ['rearm', 'kraken', NOW - HOUR / 4, 1],
     ]);
+  });
+
+  it('restoredFromJournal: the divergence episodes that alerted and did not end, and only their latest alert in force', () => {
+    const side = (exchange: string, price: number) => ({ exchange, symbol: 'BTC/USDT', price, ts: NOW - HOUR });
+    const apart = (ts: number, group = 'BTC/USDT') => ({
+      kind: 'divergence', rule: 'divergence', ts, group, high: side('coinbase', 102), low: side('binance', 100), spread: 0.02, threshold: 0.01, since: ts - 30_000,
+    });
+    const ended = (ts: number, group: string) => ({ kind: 'rearm', rule: 'divergence', ts, group, high: { exchange: 'coinbase', symbol: 'BTC/USDT' }, low: { exchange: 'binance', symbol: 'BTC/USDT' }, reason: 'stale' });
+    dir.write('state/alerts.jsonl', [
+      line(apart(NOW - 3 * HOUR)),
+      line(ended(NOW - 2 * HOUR, 'BTC/USDT')),
+      line(apart(NOW - HOUR)), // in force
+      line(apart(NOW - HOUR, 'ETH/USDT')),
+      line(ended(NOW - HOUR / 2, 'ETH/USDT')),
+      line({ ...apart(NOW - 60_000, 'SOL/USDT'), test: true }),
+    ].join(''));
+    const { divergences, inForce } = restoredFromJournal(config, { logger: createLogger('supervisor', { write: (l) => lines.push(l), now: () => 0 }), now: NOW, journalPath: journalPath() });
+    expect(divergences).to.deep.equal([apart(NOW - HOUR)]);
+    expect(inForce.map((e) => [e.kind, e.rule, e.ts])).to.deep.equal([
+      ['rearm', 'divergence', NOW - 2 * HOUR],
+      ['divergence', 'divergence', NOW - HOUR],
+      ['rearm', 'divergence', NOW - HOUR / 2],
+    ]);
+    expect(lines).to.include('1970-01-01 00:00:00 [INFO] supervisor: dedupe: 1 divergence episode still in force (BTC/USDT): not alerted again while it holds');
   });
 
   it('starts with every rule armed when there is no journal', () => {

@@ -1,5 +1,5 @@
 import type { Alert } from '../../domain/alert.js';
-import { alertHeadline } from '../../domain/alert-text.js';
+import { alertHeadline, divergencePrices } from '../../domain/alert-text.js';
 import { formatPrice } from '../../domain/format-price.js';
 import type { JournaledEntry } from '../channel.js';
 
@@ -14,7 +14,7 @@ export function batchAlerts(entries: readonly JournaledEntry[]): { readonly aler
 /**
  * One alert in one line, for chat messages: the headline the log and the email
  * subject use, the price and where it moved from as the status page writes
- * prices (or why a feed is down), and
+ * prices (or why a feed is down; for a divergence both prices and how long it held), and
  * `[TEST]` first for a `--test-alert`.
  *
  * @example
@@ -27,6 +27,7 @@ export function alertLine(alert: Alert, test: boolean): string {
     const reason = alert.rule === 'feed_down' && alert.reason !== undefined ? ` (${alert.reason})` : '';
     return `${mark}${alertHeadline(alert)}${reason}`;
   }
+  if (alert.kind === 'divergence') return `${mark}${alertHeadline(alert)}: ${divergencePrices(alert)}`;
   return `${mark}${alertHeadline(alert)}: now ${formatPrice(alert.price)}, was ${formatPrice(alert.reference)}`;
 }
 

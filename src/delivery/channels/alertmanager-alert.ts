@@ -1,5 +1,5 @@
-import type { Alert, FeedAlert, MoveRearmed, PriceAlert } from '../../domain/alert.js';
-import { alertHeadline, durationLabel, isLevelRule, signedPercent, thresholdText, windowLabel } from '../../domain/alert-text.js';
+import type { Alert, DivergenceAlert, DivergenceRearmed, FeedAlert, MoveRearmed, PriceAlert } from '../../domain/alert.js';
+import { alertHeadline, durationLabel, isLevelRule, percentLabel, signedPercent, spreadPercent, thresholdText, windowLabel } from '../../domain/alert-text.js';
 import { TEST_MARK } from './alert-lines.js';
 
 /** One alert of the Alertmanager API v2 (`POST /api/v2/alerts` takes a list of them). */
@@ -16,6 +16,8 @@ export interface AlertmanagerAlert {
 export const PRICE_MOVE_ALERTNAME = 'CryptoPriceMove';
 /** `alertname` of a blind feed. */
 export const FEED_DOWN_ALERTNAME = 'CryptoFeedDown';
+/** `alertname` of a cross-exchange divergence. */
+export const DIVERGENCE_ALERTNAME = 'CryptoPriceDivergence';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -52,6 +54,39 @@ export function feedDownLabels(
   return { ...externalLabels, alertname: FEED_DOWN_ALERTNAME, exchange, ...(test ? { test: 'true' } : {}) };
 }
 
+/**
+ * The labels of a divergence episode: `group` (what is compared) and both sides
+ * as the alert named them (`exchange_high`, `symbol_high`, `exchange_low`,
+ * `symbol_low`); no price. Its re-arm resolves it by `alertname` and `group`.
+ */
+export function divergenceLabels(
+  episode: Pick<DivergenceAlert | DivergenceRearmed, 'group' | 'high' | 'low'>,
+  externalLabels: Readonly<Record<string, string>>,
+  test = false,
+): Record<string, string> {
+  return {
+    ...divergenceGroupLabels(episode.group, externalLabels, test),
+    rule: 'divergence',
+    exchange_high: episode.high.exchange,
+    symbol_high: episode.high.symbol,
+    exchange_low: episode.low.exchange,
+    symbol_low: episode.low.symbol,
+  };
+}
+
+/** What every alert of one divergence group shares, whichever sides it named: what a re-arm resolves. */
+export function divergenceGroupLabels(group: string, externalLabels: Readonly<Record<string, string>>, test = false): Record<string, string> {
+  return { ...externalLabels, alertname: DIVERGENCE_ALERTNAME, group, ...(test ? { test: 'true' } : {}) };
+}
+
+function divergenceDescription(alert: DivergenceAlert): string {
+  const side = (s: DivergenceAlert['high']) => `${s.symbol} on ${s.exchange} at ${s.price} (${iso(s.ts)})`;
+  return [
+    `${side(alert.high)} is ${spreadPercent(alert.spread)} above ${side(alert.low)} (rule divergence, group ${alert.group}).`,
+    `Above the threshold ${percentLabel(alert.threshold)} since ${iso(alert.since)} (${durationLabel(alert.ts - alert.since)}).`,
+  ].join(' ');
+}
+
 function priceDescription(alert: PriceAlert): string {
   if (isLevelRule(alert.rule)) {
     const through = alert.rule === 'level_above' ? 'rose through' : 'fell through';
@@ -77,7 +112,7 @@ function feedDescription(alert: FeedAlert): string {
 }
 
 /**
- * A `feed_down` or price alert as a firing Alertmanager alert: `startsAt` is the
+ * A `feed_down`, price or divergence alert as a firing Alertmanager alert: `startsAt` is the
  * alert's own `ts` (stable within a move, the same on every re-send), `endsAt`
  * is `validUntil` (Alertmanager resolves it by itself if we stop re-sending).
  * A `feed_recovered` has no firing form: it resolves (see `resolvedAlert`).
@@ -87,7 +122,7 @@ function feedDescription(alert: FeedAlert): string {
  * // Logs: { alertname: 'CryptoPriceMove', exchange: 'binance', symbol: 'BTC/USDT', rule: 'pct_24h', direction: 'up', level: '1' }
  */
 export function firingAlert(
-  alert: PriceAlert | (FeedAlert & { rule: 'feed_down' }),
+  alert: PriceAlert | (FeedAlert & { rule: 'feed_down' }) | DivergenceAlert,
   externalLabels: Readonly<Record<string, string>>,
   validUntil: number,
   test = false,
@@ -96,12 +131,15 @@ export function firingAlert(
   const labels =
     alert.kind === 'price'
       ? priceMoveLabels(alert, alert.level, externalLabels, test)
-      : feedDownLabels(alert.exchange, externalLabels, test);
+      : alert.kind === 'divergence'
+        ? divergenceLabels(alert, externalLabels, test)
+        : feedDownLabels(alert.exchange, externalLabels, test);
+  const description = alert.kind === 'price' ? priceDescription(alert) : alert.kind === 'divergence' ? divergenceDescription(alert) : feedDescription(alert);
   return {
     labels,
     annotations: {
       summary: `${mark}${alertHeadline(alert as Alert)}`,
-      description: `${mark}${alert.kind === 'price' ? priceDescription(alert) : feedDescription(alert)}`,
+      description: `${mark}${description}`,
     },
     startsAt: iso(alert.ts),
     endsAt: iso(Math.max(validUntil, alert.ts)),

@@ -26,6 +26,8 @@ import { type Logger, silentLogger } from '../../log.js';
 import type { Channel, DeliveryBatch, JournaledEntry } from '../channel.js';
 import {
   type AlertmanagerAlert,
+  divergenceGroupLabels,
+  divergenceLabels,
   feedDownLabels,
   firingAlert,
   labelsKey,
@@ -82,7 +84,10 @@ function matchesMove(labels: Readonly<Record<string, string>>, move: Readonly<Re
  *    to its own when none is known, after a restart): the same labels, `endsAt`
  *    = the re-arm's `ts`.
  * 3. `feed_down` fires as `CryptoFeedDown{exchange}` until its `feed_recovered`
- *    resolves it (`endsAt` = the recovery's `ts`).
+ *    resolves it (`endsAt` = the recovery's `ts`). A divergence fires as
+ *    `CryptoPriceDivergence` with labels `group`, `rule`, `exchange_high`,
+ *    `symbol_high`, `exchange_low`, `symbol_low` while its episode holds; the
+ *    episode's re-arm (converged or stale) resolves it.
  * 4. `background` re-sends every firing alert every `resend_every_ms` with a
  *    fresh `endsAt`, as Prometheus does, so Alertmanager keeps it firing and
  *    the alert resolves by itself within 4 periods if this process dies. A
@@ -145,8 +150,23 @@ export function alertmanagerChannel(config: AlertmanagerConfig, options: Alertma
       else resolves.delete(key);
     };
     for (const { entry, test = false } of entries) {
-      if (entry.kind === 'price' || (entry.kind === 'feed' && entry.rule === 'feed_down')) {
+      if (entry.kind === 'price' || entry.kind === 'divergence' || (entry.kind === 'feed' && entry.rule === 'feed_down')) {
         put(firingAlert(entry as Parameters<typeof firingAlert>[0], external, now() + validityMs, test));
+      } else if (entry.kind === 'rearm' && entry.rule === 'divergence') {
+        const known = findFiring(pending, divergenceGroupLabels(entry.group, external, test));
+        const episodes: AlertmanagerAlert[] =
+          known.length > 0
+            ? known
+            : [{
+                labels: divergenceLabels(entry, external, test),
+                annotations: {
+                  summary: `${entry.group} divergence ended`,
+                  description: `The divergence of ${entry.group} ended (${entry.reason === 'stale' ? 'fewer than two fresh prices to compare' : 'the spread fell below its re-arm line'}).`,
+                },
+                startsAt: new Date(entry.ts).toISOString(),
+                endsAt: new Date(entry.ts).toISOString(),
+              }];
+        for (const alert of episodes) put(resolvedAlert(alert, entry.ts), true);
       } else if (entry.kind === 'feed') {
         const labels = feedDownLabels(entry.exchange, external, test);
         const known = pending.get(labelsKey(labels)) ?? firing.get(labelsKey(labels));
@@ -215,12 +235,17 @@ export function alertmanagerChannel(config: AlertmanagerConfig, options: Alertma
   function remember(batch: DeliveryBatch): void {
     for (const { entry, test } of batch.entries) {
       if (test) continue;
-      if (entry.kind === 'price' || (entry.kind === 'feed' && entry.rule === 'feed_down')) {
+      if (entry.kind === 'price' || entry.kind === 'divergence' || (entry.kind === 'feed' && entry.rule === 'feed_down')) {
         const alert = firingAlert(entry as Parameters<typeof firingAlert>[0], external, now() + validityMs);
         firing.set(labelsKey(alert.labels), alert);
         continue;
       }
-      const move = entry.kind === 'feed' ? feedDownLabels(entry.exchange, external) : priceMoveLabels(entry, entry.level, external);
+      const move =
+        entry.kind === 'feed'
+          ? feedDownLabels(entry.exchange, external)
+          : entry.rule === 'divergence'
+            ? divergenceGroupLabels(entry.group, external)
+            : priceMoveLabels(entry, entry.level, external);
       for (const [key, alert] of firing) {
         if (!matchesMove(alert.labels, move)) continue;
         firing.delete(key);

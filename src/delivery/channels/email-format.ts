@@ -1,6 +1,6 @@
-import type { Alert, FeedAlert, PriceAlert } from '../../domain/alert.js';
+import type { Alert, DivergenceAlert, DivergenceSide, FeedAlert, PriceAlert } from '../../domain/alert.js';
 import { TEST_MARK } from './alert-lines.js';
-import { alertHeadline, durationLabel, isLevelRule, signedPercent, thresholdText, windowLabel } from '../../domain/alert-text.js';
+import { alertHeadline, durationLabel, isLevelRule, percentLabel, signedPercent, spreadPercent, thresholdText, windowLabel } from '../../domain/alert-text.js';
 import { formatPrice } from '../../domain/format-price.js';
 
 /** The readable parts of an alert email. */
@@ -16,13 +16,14 @@ const SUBJECT_ITEMS = 3;
 const utc = (ms: number) => new Date(ms).toISOString();
 
 function subjectItem(alert: Alert): string {
+  if (alert.kind === 'divergence') return `${alert.high.symbol} ${spreadPercent(alert.spread)} apart (${alert.high.exchange}/${alert.low.exchange})`;
   if (alert.kind === 'feed') return `${alert.exchange} ${alert.rule === 'feed_down' ? 'feed down' : 'feed recovered'}`;
   if (isLevelRule(alert.rule)) return `${alert.symbol} ${alert.direction} through ${thresholdText(alert)} (${alert.exchange})`;
   return `${alert.symbol} ${signedPercent(alert.change, 1)} (${windowLabel(alert.windowMs)}, ${alert.exchange})`;
 }
 
-/** Largest move first (by size, either direction), then feed alerts; ties keep arrival order. */
-const moveSize = (alert: Alert) => (alert.kind === 'price' ? Math.abs(alert.change) : -1);
+/** Largest move first (by size, either direction; a divergence by its spread), then feed alerts; ties keep arrival order. */
+const moveSize = (alert: Alert) => (alert.kind === 'price' ? Math.abs(alert.change) : alert.kind === 'divergence' ? alert.spread : -1);
 
 function subject(alerts: readonly Alert[]): string {
   if (alerts.length === 1) return alertHeadline(alerts[0]!);
@@ -88,7 +89,33 @@ function feedSection(alert: FeedAlert): AlertSection {
   };
 }
 
-const section = (alert: Alert): AlertSection => (alert.kind === 'price' ? priceSection(alert) : feedSection(alert));
+function divergenceSection(alert: DivergenceAlert): AlertSection {
+  const compared = alert.high.symbol === alert.low.symbol ? `${alert.group} on every exchange watching it` : `the pair ${alert.group}`;
+  const side = (s: DivergenceSide) => `${formatPrice(s.price)} (${s.symbol} on ${s.exchange}, at ${utc(s.ts)})`;
+  return {
+    heading: alertHeadline(alert),
+    rows: [
+      ['Rule', `divergence (${compared})`],
+      ['Higher', side(alert.high)],
+      ['Lower', side(alert.low)],
+      ['Spread', `${spreadPercent(alert.spread)} (higher / lower - 1)`],
+      ['Threshold', percentLabel(alert.threshold)],
+      ['Since', `${utc(alert.since)} (${durationLabel(alert.ts - alert.since)} above the threshold)`],
+      ['Raised at', utc(alert.ts)],
+    ],
+  };
+}
+
+function section(alert: Alert): AlertSection {
+  switch (alert.kind) {
+    case 'price':
+      return priceSection(alert);
+    case 'divergence':
+      return divergenceSection(alert);
+    default:
+      return feedSection(alert);
+  }
+}
 
 const intro = (alerts: readonly Alert[]) =>
   alerts.length === 1 ? 'crypto-supervisor raised 1 alert.' : `crypto-supervisor raised ${alerts.length} alerts.`;

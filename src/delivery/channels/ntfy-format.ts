@@ -8,12 +8,14 @@ export const NTFY_MAX_CHARS = 3500;
 
 /** Escalations (level 2 and up) and a blind feed are worth waking someone: `Priority: high`. */
 function urgent(alert: Alert): boolean {
+  if (alert.kind === 'divergence') return false;
   return alert.kind === 'feed' ? alert.rule === 'feed_down' : alert.level > 1;
 }
 
 /** ntfy tags that are emoji names show as emoji before the title. */
 function tagOf(alert: Alert): string {
   if (alert.kind === 'feed') return alert.rule === 'feed_down' ? 'warning' : 'white_check_mark';
+  if (alert.kind === 'divergence') return 'left_right_arrow';
   return alert.direction === 'up' ? 'chart_with_upwards_trend' : 'chart_with_downwards_trend';
 }
 
@@ -29,7 +31,7 @@ const asciiHeader = (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
  *    a `feed_down`, else `default`.
  * 4. `Tags`: `crypto-supervisor`, plus one emoji tag per kind of alert in the
  *    batch (`chart_with_upwards_trend`, `chart_with_downwards_trend`,
- *    `warning`, `white_check_mark`), plus `test` for a test alert.
+ *    `warning`, `white_check_mark`, `left_right_arrow` for a divergence), plus `test` for a test alert.
  *
  * @example
  * formatNtfy({ id: 'b1', entries: [btcLevel2] }).headers.Priority;

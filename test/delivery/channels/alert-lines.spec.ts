@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { alertLine, batchTitle, fitLines, messageText } from '../../../src/delivery/channels/alert-lines.js';
-import { batchOf, btcRearmed, btcUp, crash, krakenDown, krakenRecovered } from './channel-fixtures.js';
+import { batchOf, btcApart, btcConverged, btcRearmed, btcUp, crash, krakenDown, krakenRecovered, pairApart } from './channel-fixtures.js';
 
 describe('alert lines (the chat formats\' text)', () => {
   it('says one alert in one line, [TEST] first for a test', () => {
@@ -8,6 +8,14 @@ describe('alert lines (the chat formats\' text)', () => {
     expect(alertLine(btcUp, true)).to.equal('[TEST] BTC/USDT +5.23% in 24h on binance, threshold 5%: now 36,812.50, was 34,983.10');
     expect(alertLine(krakenDown, false)).to.equal('kraken feed down for 2m 5s (socket closed <1006>)');
     expect(alertLine(krakenRecovered, false)).to.equal('kraken feed recovered after 3m 3s');
+  });
+
+  it('says a divergence with both exchanges, both prices, the spread, the threshold and how long it held', () => {
+    expect(alertLine(btcApart, false)).to.equal('BTC/USDT 1.20% apart on coinbase and binance, threshold 1%: coinbase 36,441.60 vs binance 36,009.50 for 30s');
+    expect(alertLine(pairApart, false)).to.equal(
+      'BTC/USDT on binance and BTC/USD on coinbase 2.00% apart, threshold 1.5%: BTC/USDT on binance 36,720.00 vs BTC/USD on coinbase 36,000.00 for 45s',
+    );
+    expect(batchTitle(batchOf([btcApart, btcConverged]).entries)).to.equal('BTC/USDT 1.20% apart on coinbase and binance, threshold 1%');
   });
 
   it('titles a batch by its alert, or by the count of a digest; re-arms are not counted', () => {

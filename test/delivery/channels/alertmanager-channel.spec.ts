@@ -6,7 +6,7 @@ import type { AlertmanagerConfig } from '../../../src/domain/config-types.js';
 import { createLogger } from '../../../src/log.js';
 import { attempt } from './attempt.js';
 import { startRecordingHttpServer, type RecordingHttpServer } from '../../helpers/recording-http-server.js';
-import { T0, batchOf, btcRearmed, btcUp, krakenDown, krakenRecovered } from './channel-fixtures.js';
+import { T0, batchOf, btcApart, btcConverged, btcRearmed, btcUp, krakenDown, krakenRecovered } from './channel-fixtures.js';
 
 interface Posted {
   labels: Record<string, string>;
@@ -100,6 +100,52 @@ describe('alertmanagerChannel', () => {
     const posted = postedIn(peerA, 0);
     expect(posted).to.have.length(1);
     expect([posted[0]!.startsAt, posted[0]!.endsAt]).to.deep.equal([iso(T0), iso(btcRearmed.ts)]);
+  });
+
+  it('a divergence fires CryptoPriceDivergence with both sides as labels while it holds; its re-arm resolves it', async () => {
+    const channel = channelFor();
+    const delivered$ = new Subject<DeliveryBatch>();
+    const background = channel.background!(delivered$).subscribe();
+    const fired = batchOf([btcApart]);
+    expect(await attempt(channel, fired)).to.equal('delivered');
+    delivered$.next(fired);
+    const [firing] = postedIn(peerA, 0);
+    expect(firing!.labels).to.deep.equal({
+      alertname: 'CryptoPriceDivergence', group: 'BTC/USDT', rule: 'divergence',
+      exchange_high: 'coinbase', symbol_high: 'BTC/USDT', exchange_low: 'binance', symbol_low: 'BTC/USDT',
+    });
+    expect([firing!.startsAt, firing!.endsAt]).to.deep.equal([iso(btcApart.ts), iso(NOW + 4 * 60_000)]);
+    expect(firing!.annotations.description).to.match(/BTC\/USDT on coinbase at 36441\.6 .* is 1\.20% above BTC\/USDT on binance at 36009\.5 .*since 2023-11-14T22:13:20\.000Z/);
+    const ended = batchOf([btcConverged]);
+    expect(await attempt(channel, ended)).to.equal('delivered');
+    delivered$.next(ended);
+    const [resolved] = postedIn(peerA, 1);
+    expect(resolved!.labels).to.deep.equal(firing!.labels);
+    expect([resolved!.startsAt, resolved!.endsAt]).to.deep.equal([iso(btcApart.ts), iso(btcConverged.ts)]);
+    delivered$.complete();
+    background.unsubscribe();
+  });
+
+  it('after a restart (nothing known firing), a divergence re-arm resolves the episode by the sides it names', async () => {
+    const channel = channelFor();
+    await attempt(channel, batchOf([{ ...btcConverged, reason: 'stale', spread: undefined }]));
+    const [resolved] = postedIn(peerA, 0);
+    expect(resolved!.labels).to.include({ alertname: 'CryptoPriceDivergence', group: 'BTC/USDT', exchange_high: 'coinbase', exchange_low: 'binance' });
+    expect(resolved!.endsAt).to.equal(iso(btcConverged.ts));
+  });
+
+  it('restore fires again a divergence still in force before the restart', async () => {
+    const channel = channelFor({ urls: [peerA.url] });
+    channel.restore!([btcApart, btcUp, { ...btcApart, group: 'ETH/USDT' }, { ...btcConverged, group: 'ETH/USDT' }]);
+    const delivered$ = new Subject<DeliveryBatch>();
+    const background = channel.background!(delivered$).subscribe();
+    await peerA.waitForRequests(1);
+    expect(postedIn(peerA, 0).map((a) => [a.labels.alertname, a.labels.group, a.startsAt])).to.deep.equal([
+      ['CryptoPriceDivergence', 'BTC/USDT', iso(btcApart.ts)],
+      ['CryptoPriceMove', undefined, iso(btcUp.ts)],
+    ]);
+    delivered$.complete();
+    background.unsubscribe();
   });
 
   it('feed_down fires CryptoFeedDown until feed_recovered resolves it', async () => {

@@ -7,7 +7,7 @@ import { telegramChannels } from '../../../src/delivery/channels/telegram-channe
 import { webhookChannel } from '../../../src/delivery/channels/webhook-channel.js';
 import type { WebhookFormat } from '../../../src/domain/config-types.js';
 import { startRecordingHttpServer, type RecordedRequest, type RecordingHttpServer } from '../../helpers/recording-http-server.js';
-import { T0, batchOf, btcUp, crash, digest30, ethDown, krakenDown, single } from './channel-fixtures.js';
+import { T0, batchOf, btcUp, crash, digest30, divergenceDigest, divergenceSingle, ethDown, krakenDown, single } from './channel-fixtures.js';
 import { expectGolden, renderRequest } from './golden.js';
 
 /** The headers a golden shows: what the format sets, plus the idempotency key. */
@@ -39,7 +39,7 @@ describe('channel formats (golden bodies, sent to a loopback server)', () => {
   }
 
   for (const format of ['slack', 'discord', 'ntfy', 'json'] as const) {
-    for (const [name, batch] of [['single', single], ['digest30', digest30]] as const) {
+    for (const [name, batch] of [['single', single], ['digest30', digest30], ['divergence', divergenceSingle], ['divergence-digest', divergenceDigest]] as const) {
       it(`${format}: ${name}`, async () => {
         const request = await sendWebhook(format, batch);
         expect(request.method).to.equal('POST');
@@ -49,7 +49,7 @@ describe('channel formats (golden bodies, sent to a loopback server)', () => {
     }
   }
 
-  for (const [name, batch] of [['single', single], ['digest30', digest30]] as const) {
+  for (const [name, batch] of [['single', single], ['digest30', digest30], ['divergence', divergenceSingle], ['divergence-digest', divergenceDigest]] as const) {
     it(`telegram: ${name}`, async () => {
       const [channel] = telegramChannels({ bot_token: '123:SECRET', chat_ids: [4242], api_url: server.url, group_wait_ms: 0 });
       await lastValueFrom(channel!.send(batch).pipe(toArray()));

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { FeedAlert, PriceAlert } from '../../../src/domain/alert.js';
 import { formatEmail } from '../../../src/delivery/channels/email-format.js';
 import { btcUp, crash, ethDown, krakenDown, T0 } from './email/alert-fixtures.js';
+import { btcApart, pairApart } from './channel-fixtures.js';
 
 /** DOGE/USDT up through its level of 0.5, and down through 0.1. */
 const dogeAbove: PriceAlert = {
@@ -57,6 +58,14 @@ describe('formatEmail', () => {
       expect(formatEmail([krakenDown, btcUp]).subject).to.equal('2 alerts: BTC/USDT +5.2% (24h, binance), kraken feed down');
     });
 
+    it('names a divergence by its symbol, spread, both exchanges and threshold; in a digest by its spread', () => {
+      expect(formatEmail([btcApart]).subject).to.equal('BTC/USDT 1.20% apart on coinbase and binance, threshold 1%');
+      expect(formatEmail([pairApart]).subject).to.equal('BTC/USDT on binance and BTC/USD on coinbase 2.00% apart, threshold 1.5%');
+      expect(formatEmail([krakenDown, btcApart, ethDown]).subject).to.equal(
+        '3 alerts: ETH/USDT -4.1% (1h, coinbase), BTC/USDT 1.20% apart (coinbase/binance), kraken feed down',
+      );
+    });
+
     it('links to the status page when http.public_url is set, and not otherwise', () => {
       const email = formatEmail([btcUp], { statusPageUrl: 'https://watch.example.com/' });
       expect(email.text).to.contain('\n\nStatus page: https://watch.example.com/\n\n-- \n');
@@ -92,6 +101,24 @@ describe('formatEmail', () => {
           '',
         ].join('\n'),
       );
+    });
+
+    it('lists both prices, both exchanges, the spread, the threshold and since when for a divergence', () => {
+      const { text, html } = formatEmail([btcApart]);
+      expect(text).to.contain(
+        [
+          'BTC/USDT 1.20% apart on coinbase and binance, threshold 1%',
+          '  Rule:         divergence (BTC/USDT on every exchange watching it)',
+          '  Higher:       36,441.60 (BTC/USDT on coinbase, at 2023-11-14T22:13:49.500Z)',
+          '  Lower:        36,009.50 (BTC/USDT on binance, at 2023-11-14T22:13:49.800Z)',
+          '  Spread:       1.20% (higher / lower - 1)',
+          '  Threshold:    1%',
+          '  Since:        2023-11-14T22:13:20.000Z (30s above the threshold)',
+          '  Raised at:    2023-11-14T22:13:50.000Z',
+        ].join('\n'),
+      );
+      expect(html).to.contain('<tr><th align="left">Higher</th><td>36,441.60 (BTC/USDT on coinbase, at 2023-11-14T22:13:49.500Z)</td></tr>');
+      expect(formatEmail([pairApart]).text).to.contain('  Rule:         divergence (the pair binance:BTC/USDT~coinbase:BTC/USD)\n');
     });
 
     it('says an escalation is one, and shows partial coverage', () => {
