@@ -38,7 +38,9 @@ function react(state: AppState, event: AppEvent): AppState {
   if (event.type === 'alert') {
     const { alert } = event;
     if (alert.kind === 'feed') return { held, reaction: `ATTENTION ${alertHeadline(alert)}` };
-    const verdict = held.has(alert.symbol) ? 'REVIEW' : 'ignored';
+    // A divergence names two sides (the same symbol on two exchanges, or a configured pair).
+    const symbols = alert.kind === 'divergence' ? [alert.high.symbol, alert.low.symbol] : [alert.symbol];
+    const verdict = symbols.some((symbol) => held.has(symbol)) ? 'REVIEW' : 'ignored';
     return { held, reaction: `${verdict} ${alertHeadline(alert)}` };
   }
   if (event.type === 'hold') return { held: held.add(event.symbol), reaction: `now holding ${[...held].join(', ')}` };

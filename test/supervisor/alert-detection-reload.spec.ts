@@ -26,7 +26,9 @@ const tick = (symbol: string, price: number, ts: number): Tick => ({ exchange: '
 const said = (entry: JournalEntry): string =>
   entry.kind === 'price'
     ? `${entry.symbol} ${entry.rule} ${entry.direction} ${entry.level} from ${entry.reference} at ${entry.threshold}`
-    : entry.kind === 'rearm' ? `rearm ${entry.symbol} ${entry.rule}` : `${entry.kind} ${entry.exchange}`;
+    : entry.kind === 'rearm'
+      ? `rearm ${'symbol' in entry ? entry.symbol : entry.group} ${entry.rule}`
+      : `${entry.kind} ${'exchange' in entry ? entry.exchange : entry.group}`;
 
 for (const path of ['fused (detectMoves)', 'composed (tickMetrics, priceRules, dedupeMoves)'] as const) {
   describe(`detection across a config reload, ${path}`, () => {
