@@ -91,7 +91,9 @@ export async function measureLiveLatency(options: LiveLatencyOptions = {}): Prom
         const lines = (partial + buffer.toString('utf8', 0, bytes)).split('\n');
         partial = lines.pop()!;
         for (const line of lines) {
-          const alert = JSON.parse(line) as { symbol: string; ts: number };
+          const alert = JSON.parse(line) as { kind: string; symbol: string; ts: number };
+          // The journal also records each re-arm (the symbol fell back under its threshold): not an alert.
+          if (alert.kind === 'rearm') continue;
           const key = `${alert.symbol} ${alert.ts}`;
           const at = pushedAt.get(key);
           if (at === undefined) throw new Error(`journal line for a frame that was not pushed: ${line}`);

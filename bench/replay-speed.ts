@@ -71,7 +71,9 @@ export async function measureReplaySpeed(market: GeneratedMarket): Promise<Repla
     const summary = stdout.split('\n').find((line) => line.startsWith('replayed ')) ?? '';
     const journal = join(stateDir, 'alerts.jsonl');
     const alerts = existsSync(journal)
-      ? readFileSync(journal, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as PriceAlert)
+      ? readFileSync(journal, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as PriceAlert | { kind: 'rearm' })
+          // The journal also records each re-arm: not an alert.
+          .filter((entry): entry is PriceAlert => entry.kind !== 'rearm')
       : [];
     const spanMs = lastTs - firstTs;
     return { ticks, fileBytes: bytes, spanMs, wallMs, timesRealTime: spanMs / wallMs, summary, alerts };
