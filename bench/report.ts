@@ -67,13 +67,53 @@ export function benchTargets(results: BenchResults): Record<string, TargetOutcom
   return {
     framesVsJsonParse: outcome(framesToAlerts.ratio, '>=', 0.5, 'x JSON.parse'),
     ticksVsNaive: outcome(ticksToAlerts.ownWindowSpeedup, '>=', 20, 'x naive'),
-    symbolScale10000vs10: outcome(symbolScale.ratio, '<=', 1.5, 'x'),
-    heap10MVs1M: outcome(memory.ratio, '<=', 1.1, 'x'),
-    bytesPerSymbolWindow: outcome(memory.bytesPerSymbolWindow, '<=', 65_536, 'bytes'),
+    symbolScale10000vs10: symbolScaleTarget(symbolScale),
+    ...memoryTargets(memory),
     liveP99Ms: outcome(liveLatency.p99Ms, '<', 5, 'ms'),
     replayTimesRealTime: outcome(replay.timesRealTime, '>=', 5000, 'x real time'),
     replayVsReadParse: replayVsFloorTarget(results.replayVsFloor),
   };
+}
+
+/** Measurement 3's target (issue 18): a tick at 10 000 symbols costs at most 2x one at 10. */
+export function symbolScaleTarget(result: SymbolScaleResult): TargetOutcome {
+  return outcome(result.ratio, '<=', 2, 'x');
+}
+
+/** Measurement 4's targets: memory flat in tick count; at most 24 KiB per (symbol, window) at 1000 buckets (issue 18). */
+export function memoryTargets(result: HeapGrowthResult): { heap10MVs1M: TargetOutcome; bytesPerSymbolWindow: TargetOutcome } {
+  return {
+    heap10MVs1M: outcome(result.ratio, '<=', 1.1, 'x'),
+    bytesPerSymbolWindow: outcome(result.bytesPerSymbolWindow, '<=', 24_576, 'bytes'),
+  };
+}
+
+/** Measurement 3's row, alone (`npm run bench -- scale`). */
+export function formatSymbolScaleRow(s: SymbolScaleResult): string {
+  const target = symbolScaleTarget(s);
+  return `${'3 cost per tick by symbols'.padEnd(28)}${symbolScaleFigure(s)}  at most ${target.target}x: ${target.met ? 'met' : 'NOT MET'}`;
+}
+
+function symbolScaleFigure(s: SymbolScaleResult): string {
+  return `${Object.entries(s.nsPerTick).map(([count, ns]) => `${num(Number(count))}: ${num(ns)} ns`).join(', ')}; 10000/10: ${fixed(s.ratio, 2)}x`;
+}
+
+/** Measurement 4's two rows, alone (`npm run bench -- memory`). */
+export function formatMemoryRows(m: HeapGrowthResult): string {
+  const targets = memoryTargets(m);
+  const status = (t: TargetOutcome) => `${t.comparison} ${t.target.toLocaleString('en-US')} ${t.unit}: ${t.met ? 'met' : 'NOT MET'}`;
+  return [
+    `${'4 memory, 1000 symbols'.padEnd(28)}${memoryFigure(m)}  ${status(targets.heap10MVs1M)}`,
+    `${'  per (symbol, window)'.padEnd(28)}${perWindowFigure(m)}  ${status(targets.bytesPerSymbolWindow)}`,
+  ].join('\n');
+}
+
+function memoryFigure(m: HeapGrowthResult): string {
+  return `${mib(m.afterFirst.total)} after 1 M ticks, ${mib(m.afterTotal.total)} after 10 M: ${fixed(m.ratio, 3)}x (state alone ${fixed(m.stateRatio, 3)}x)`;
+}
+
+function perWindowFigure(m: HeapGrowthResult): string {
+  return `${num(m.bytesPerSymbolWindow)} bytes (${fixed(m.bytesPerSymbolWindow / 1024, 1)} KiB)`;
 }
 
 /** Measurement 7's target (issue 18): `--replay` at most 2x reading and parsing the file. */
@@ -121,9 +161,9 @@ export function formatTable(results: BenchResults): string {
     ['  Bitstamp trade frames', `${num(f.bitstamp.pipelinePerSecond)} frames/s; JSON.parse alone ${num(f.bitstamp.jsonParsePerSecond)}/s: ${fixed(f.bitstamp.ratio, 2)}x (own 24 h windows)`, ''],
     ['2 ticks -> alerts', `own 24 h windows ${num(t.ownWindowPerSecond)} ticks/s; naive ${num(t.naivePerSecond)}/s (${t.ticksPerDayWindow} ticks per 24 h window): ${fixed(t.ownWindowSpeedup, 1)}x`, mark('ticksVsNaive')],
     ['  with exchange open24h', `${num(t.pipelinePerSecond)} ticks/s (no 24 h window needed): ${fixed(t.speedup, 1)}x naive`, ''],
-    ['3 cost per tick by symbols', `${Object.entries(s.nsPerTick).map(([count, ns]) => `${num(Number(count))}: ${num(ns)} ns`).join(', ')}; 10000/10: ${fixed(s.ratio, 2)}x`, mark('symbolScale10000vs10')],
-    ['4 memory, 1000 symbols', `${mib(m.afterFirst.total)} after 1 M ticks, ${mib(m.afterTotal.total)} after 10 M: ${fixed(m.ratio, 3)}x (state alone ${fixed(m.stateRatio, 3)}x)`, mark('heap10MVs1M')],
-    ['  per (symbol, window)', `${num(m.bytesPerSymbolWindow)} bytes (${fixed(m.bytesPerSymbolWindow / 1024, 1)} KiB)`, mark('bytesPerSymbolWindow')],
+    ['3 cost per tick by symbols', symbolScaleFigure(s), mark('symbolScale10000vs10')],
+    ['4 memory, 1000 symbols', memoryFigure(m), mark('heap10MVs1M')],
+    ['  per (symbol, window)', perWindowFigure(m), mark('bytesPerSymbolWindow')],
     ['5 live tick -> journal', `p50 ${fixed(l.p50Ms, 2)} ms, p99 ${fixed(l.p99Ms, 2)} ms, max ${fixed(l.maxMs, 2)} ms over ${l.alerts} alerts`, mark('liveP99Ms')],
     ['6 --replay of the day', `${num(r.ticks)} ticks (${mib(r.fileBytes)}) in ${fixed(r.wallMs / 1000, 1)} s: ${num(r.timesRealTime)}x real time`, mark('replayTimesRealTime')],
     ['7 --replay vs read+parse', replayVsFloorFigure(results.replayVsFloor), mark('replayVsReadParse')],

@@ -1,7 +1,8 @@
 // `npm run bench`: builds, then measures the pipeline against the issue's targets (issue 8) in one
 // process and prints a table and one `BENCH {json}` line. Progress goes to stderr, results to stdout.
 // Run with --expose-gc (the npm script does) for the memory figures.
-// `npm run bench -- replay-cli` runs measurement 7 alone (about 20 s): its row and a BENCH line with it only.
+// `npm run bench -- replay-cli` runs measurement 7 alone (about 20 s), `-- scale` measurement 3 (about 10 s),
+// `-- memory` measurement 4 (about 20 s): its row and a BENCH line with it only.
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { compareAlerts } from './compare-alerts.js';
 import { bitstampExpected, measureFramesToAlerts } from './frames-to-alerts.js';
@@ -10,7 +11,9 @@ import { measureHeapGrowth } from './heap-growth.js';
 import { measureLiveLatency } from './live-latency.js';
 import { measureReplaySpeed } from './replay-speed.js';
 import { measureReplayVsFloor } from './replay-vs-floor.js';
-import { type BenchResults, formatBenchLine, formatReplayVsFloorLine, formatReplayVsFloorRow, formatTable } from './report.js';
+import {
+  type BenchResults, formatBenchLine, formatMemoryRows, formatReplayVsFloorLine, formatReplayVsFloorRow, formatSymbolScaleRow, formatTable, memoryTargets, symbolScaleTarget,
+} from './report.js';
 import { measureSymbolScale } from './symbol-scale.js';
 import { measureTicksToAlerts } from './ticks-to-alerts.js';
 
@@ -18,12 +21,27 @@ const started = process.hrtime.bigint();
 const elapsed = () => `${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(0)} s`;
 const step = (text: string) => process.stderr.write(`bench [${elapsed()}] ${text}\n`);
 
+// The parts that run alone (`npm run bench -- <part>`): each prints its row and a BENCH line with it only.
 const part = process.argv[2];
-if (part !== undefined && part !== 'replay-cli') throw new Error(`unknown bench part "${part}": the only one that runs alone is replay-cli`);
+if (part !== undefined && !['replay-cli', 'scale', 'memory'].includes(part)) {
+  throw new Error(`unknown bench part "${part}": the ones that run alone are replay-cli, scale and memory`);
+}
 if (part === 'replay-cli') {
   step('7 --replay through the CLI vs reading and JSON.parse of the same file');
   const replayVsFloor = await measureReplayVsFloor();
   process.stdout.write(`${formatReplayVsFloorRow(replayVsFloor)}\n${formatReplayVsFloorLine(replayVsFloor)}\n`);
+  process.exit(0);
+}
+if (part === 'scale') {
+  step('3 cost per tick at 10, 1000 and 10 000 symbols');
+  const symbolScale = measureSymbolScale();
+  process.stdout.write(`${formatSymbolScaleRow(symbolScale)}\nBENCH ${JSON.stringify({ symbolScale, targets: { symbolScale10000vs10: symbolScaleTarget(symbolScale) } })}\n`);
+  process.exit(0);
+}
+if (part === 'memory') {
+  step('4 memory after 1 M and 10 M ticks');
+  const memory = measureHeapGrowth();
+  process.stdout.write(`${formatMemoryRows(memory)}\nBENCH ${JSON.stringify({ memory, targets: memoryTargets(memory) })}\n`);
   process.exit(0);
 }
 

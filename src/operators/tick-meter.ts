@@ -17,6 +17,9 @@ function checkWindows(thresholds: Thresholds, overrides: RuleOverrides | undefin
   }
 }
 
+/** The 24 h window is read for its oldest price and coverage only. */
+const DAY_WINDOW = { extremes: false } as const;
+
 /** Everything kept per (exchange, symbol): its windows, its resolved rules, and the consumer's own state `S`. */
 export interface SymbolTrack<S = undefined> {
   /**
@@ -139,11 +142,13 @@ export class TickMeter<S = undefined> {
 
   /**
    * Adds a tick to its symbol's windows and returns them, or `undefined` (state
-   * untouched) when the price is not a positive finite number or `ts` is not finite.
+   * untouched) when the price is not a positive finite number or `ts` is not a
+   * whole number of ms (the windows keep times as integers; every connector and
+   * the tick-file reader give whole ms).
    */
   observe(tick: Tick): SymbolTrack<S> | undefined {
     const { price, ts } = tick;
-    if (!(price > 0) || price === Number.POSITIVE_INFINITY || !Number.isFinite(ts)) return undefined;
+    if (!(price > 0) || price === Number.POSITIVE_INFINITY || !Number.isSafeInteger(ts)) return undefined;
     let bySymbol = this.bySymbolByExchange.get(tick.exchange);
     if (bySymbol === undefined) {
       bySymbol = new Map();
@@ -170,7 +175,8 @@ export class TickMeter<S = undefined> {
       this.reference24hSource = 'open24h';
       this.coverage24h = 1;
     } else {
-      const day = (track.day ??= new PriceWindow(this.dayMs, this.buckets));
+      // Only its oldest price and coverage are read: no extremes, a third of the memory.
+      const day = (track.day ??= new PriceWindow(this.dayMs, this.buckets, DAY_WINDOW));
       day.add(price, ts, tick.blindFrom);
       this.reference24h = day.oldest;
       this.reference24hTs = day.oldestTs;

@@ -98,7 +98,7 @@ export function readTickMetrics<S>(meter: TickMeter<S>, track: SymbolTrack<S>, t
  *
  * 1. Emits one {@link TickMetrics} per tick, synchronously.
  * 2. Drops, without a word, a tick whose price is not a positive finite number or whose
- *    `ts` is not finite (connectors and the tick-file reader reject those with a WARN).
+ *    `ts` is not a whole number of ms (connectors and the tick-file reader reject those with a WARN).
  * 3. Completes and errors with the source.
  *
  * `change24h`'s reference is the tick's `open24h` when `window_24h_ms` is exactly

@@ -144,20 +144,29 @@ describe('PriceWindow', () => {
   describe('against a brute-force scan', () => {
     it('equals the scan over its own bucket-aligned window, after every tick', () => {
       const arb = fc
-        .record({ buckets: fc.integer({ min: 2, max: 40 }), bucketMs: fc.integer({ min: 1, max: 5000 }) })
+        .record({
+          buckets: fc.integer({ min: 2, max: 40 }),
+          // Buckets up to 65 s keep their times in 16 bits, wider ones in 32.
+          bucketMs: fc.oneof(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 64_990, max: 70_000 })),
+        })
         .chain(({ buckets, bucketMs }) =>
           fc.record({ buckets: fc.constant(buckets), bucketMs: fc.constant(bucketMs), observations: observationsArb(buckets * bucketMs, bucketMs) }),
         );
       fc.assert(
         fc.property(arb, ({ buckets, bucketMs, observations }) => {
           const window = new PriceWindow(buckets * bucketMs, buckets);
+          const withoutExtremes = new PriceWindow(buckets * bucketMs, buckets, { extremes: false });
           for (let i = 0; i < observations.length; i++) {
             const o = observations[i]!;
             window.add(o.price, o.ts, o.blindFrom);
+            withoutExtremes.add(o.price, o.ts, o.blindFrom);
             const expected = bruteForceWindow(observations.slice(0, i + 1), window.start);
             const actual = readingOf(window);
             expect(actual.coverage).to.be.closeTo(expected.coverage, 1e-9);
             expect({ ...actual, coverage: 0 }).to.deep.equal({ ...expected, coverage: 0 });
+            const { min, max, minTs, maxTs, ...rest } = readingOf(withoutExtremes);
+            expect(rest).to.deep.equal({ oldest: actual.oldest, oldestTs: actual.oldestTs, coverage: actual.coverage });
+            expect([min, max, minTs, maxTs].every(Number.isNaN)).to.equal(true);
           }
         }),
         { numRuns: 300 },
@@ -189,6 +198,52 @@ describe('PriceWindow', () => {
         { numRuns: 300 },
       );
     });
+  });
+
+  it('refuses a time that is not a whole number of ms (times are kept as integers)', () => {
+    const window = new PriceWindow(60_000, 6);
+    expect(() => window.add(100, 1.5)).to.throw(RangeError, /whole ms/);
+    expect(Number.isNaN(window.latestTs)).to.equal(true);
+  });
+
+  it('keeps its times exact past 2^32 ms (49.7 days) of running and across a jump of months', () => {
+    const windowMs = 60 * MINUTE;
+    const window = new PriceWindow(windowMs, 100);
+    const observations: Observation[] = [];
+    const feed = (price: number, ts: number) => {
+      observations.push({ price, ts });
+      window.add(price, ts);
+    };
+    let ts = 1_700_000_000_123;
+    // 60 days of one tick every 7 minutes, a low and a high kept in the window each hour.
+    for (let i = 0; i < (60 * 24 * 60) / 7; i++) {
+      ts += 7 * MINUTE;
+      feed(100 + Math.sin(i) * 5, ts);
+      const expected = bruteForceWindow(observations.slice(-20), window.start);
+      expect(readingOf(window)).to.deep.equal(expected);
+    }
+    ts += 200 * 24 * 60 * MINUTE + 17; // 200 quiet days
+    feed(50, ts);
+    feed(150, ts + 1);
+    const expected = bruteForceWindow(observations.slice(-3), window.start);
+    expect(readingOf(window)).to.deep.equal(expected);
+    expect(window.minTs).to.equal(ts);
+    expect(window.maxTs).to.equal(ts + 1);
+  });
+
+  it('keeps up to one low and one high per bucket: a narrowing range fills both queues and stays right', () => {
+    const buckets = 8;
+    const window = new PriceWindow(8_000, buckets);
+    const observations: Observation[] = [];
+    for (let i = 0; i < 40; i++) {
+      // Each bucket sees a low, a high and a last price between them; the lows rise, the highs fall.
+      const k = i % 20;
+      for (const [price, at] of [[100 - 10 + k * 0.1, 100], [100 + 10 - k * 0.1, 400], [100, 700]] as const) {
+        observations.push({ price, ts: i * 1000 + at });
+        window.add(price, i * 1000 + at);
+        expect(readingOf(window)).to.deep.equal(bruteForceWindow(observations, window.start));
+      }
+    }
   });
 
   it('keeps memory fixed: a long run over many windows leaves min and max right', () => {
