@@ -33,14 +33,17 @@ describe('supervisor: reload(config) on the running handle (library use, loopbac
     dir.remove();
   });
 
-  const configOf = (extra: { coinbase?: boolean; webhooks?: string[]; binanceSymbols?: string[] } = {}): Config => {
+  const configOf = (extra: { coinbase?: boolean; webhooks?: string[]; binanceSymbols?: string[]; quiet?: 'digest' | 'drop' } = {}): Config => {
     const decoded = decodeConfig(
       {
         exchanges: {
           binance: { symbols: extra.binanceSymbols ?? ['BTC/USDT'], reconnect_delay: 0.05, url: binance.url },
           coinbase: { symbols: ['BTC/USD'], reconnect_delay: 0.05, url: coinbase.url, enabled: extra.coinbase ?? true },
         },
-        alerts: { webhooks: (extra.webhooks ?? []).map((path) => ({ url: `${sink.url}${path}`, group_wait_ms: 0 })) },
+        alerts: {
+          webhooks: (extra.webhooks ?? []).map((path) => ({ url: `${sink.url}${path}`, group_wait_ms: 0 })),
+          ...(extra.quiet ? { quiet_hours: { ...quietNow(), deliver: extra.quiet } } : {}),
+        },
         ops: { heartbeat_url: `${sink.url}/ping`, heartbeat_every_ms: 50 },
         state_dir: dir.path,
         http: { listen: '127.0.0.1:0' },
@@ -51,6 +54,11 @@ describe('supervisor: reload(config) on the running handle (library use, loopbac
     return decoded.right;
   };
 
+  /** Quiet hours (UTC) from an hour ago to an hour from now. */
+  const quietNow = () => {
+    const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+    return { from: hhmm(Date.now() - 3_600_000), to: hhmm(Date.now() + 3_600_000) };
+  };
   const ready = async (url: string) => (await fetch(`${url}/readyz`)).status;
   const pings = () => sink.requests.filter((request) => request.path === '/ping').length;
   const hooks = (path: string) => sink.requests.filter((request) => request.path === path).length;
@@ -70,6 +78,15 @@ describe('supervisor: reload(config) on the running handle (library use, loopbac
     expect(await ready(url)).to.equal(200);
     const before = pings();
     await waitUntil(() => pings() > before + 2, 'pings go on with coinbase stopped');
+  });
+
+  it('matches the TSDoc example of reload(): new thresholds apply, and the result says so', async () => {
+    const config = configOf();
+    handle = createSupervisor(config, { logger }).run();
+    await handle.ready;
+    const result = await handle.reload({ ...config, alerts: { ...config.alerts, thresholds: { ...config.alerts.thresholds, pct_24h: 0.1 } } });
+    expect([result.ok, result.ok && result.changes]).to.deep.equal([true, 'thresholds changed']);
+    expect(lines.filter((line) => line.includes('[INFO] supervisor: config reloaded: thresholds changed'))).to.have.length(1);
   });
 
   it('refuses a config a start would refuse, naming the key, and keeps the old one', async () => {
@@ -109,5 +126,29 @@ describe('supervisor: reload(config) on the running handle (library use, loopbac
     expect([hooks('/one'), hooks('/two')]).to.deep.equal([2, 1]);
     expect(lines.some((line) => /webhook .*settings changed: replaced once the old one has stopped/.test(line))).to.equal(true);
     expect(lines.some((line) => /no longer configured/.test(line))).to.equal(true);
+  });
+
+  it('quiet hours follow a reload: what a digest held goes out when they are removed; with drop, alerts are delivered again from the next one', async () => {
+    handle = createSupervisor(configOf({ webhooks: ['/hook'], quiet: 'digest' }), { logger }).run();
+    await handle.ready;
+    await waitUntil(() => binance.openConnections === 1, 'connected');
+    const t = Date.now();
+    binance.pushTicker('BTC/USDT', 100, { ts: t, open24h: 100 });
+    binance.pushTicker('BTC/USDT', 106, { ts: t + 1, open24h: 100 });
+    await waitUntil(() => lines.some((line) => line.includes('+6.00% in 24h')), 'the alert journaled');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(hooks('/hook'), 'held for the quiet hours').to.equal(0);
+
+    expect(await handle.reload(configOf({ webhooks: ['/hook'] }))).to.deep.include({ ok: true, changes: 'quiet hours changed' });
+    await waitUntil(() => hooks('/hook') === 1, 'the held alert delivered once the quiet hours are gone');
+
+    expect(await handle.reload(configOf({ webhooks: ['/hook'], quiet: 'drop' }))).to.deep.include({ ok: true });
+    binance.pushTicker('BTC/USDT', 100, { ts: t + 2, open24h: 100 });
+    binance.pushTicker('BTC/USDT', 106, { ts: t + 3, open24h: 100 });
+    await waitUntil(() => lines.some((line) => line.includes('silenced by quiet-hours')), 'dropped by the new quiet hours');
+    expect(await handle.reload(configOf({ webhooks: ['/hook'] }))).to.deep.include({ ok: true });
+    binance.pushTicker('BTC/USDT', 100, { ts: t + 4, open24h: 100 });
+    binance.pushTicker('BTC/USDT', 106, { ts: t + 5, open24h: 100 });
+    await waitUntil(() => hooks('/hook') === 2, 'delivered again');
   });
 });

@@ -21,6 +21,8 @@ export interface ConfigDiff {
   readonly thresholds: boolean;
   /** `alerts.silences` changed. */
   readonly silences: boolean;
+  /** `alerts.quiet_hours` changed: the channels' deliveries are replaced to hold by the new hours. */
+  readonly quietHours: boolean;
   /** Any channel (`alerts.email`, `webhooks`, `telegram`, `alertmanager`, or `http.public_url` its links use) changed. */
   readonly channels: boolean;
   /** Key paths whose change needs a restart: the running service keeps their old value (see {@link RESTART_KEYS}). */
@@ -40,11 +42,10 @@ export const RESTART_KEYS = [
   'ops.heartbeat_every_ms',
   'alerts.feed_down_after_ms',
   'alerts.symbol_silent_after_ms',
-  'alerts.quiet_hours',
 ] as const;
 
 /** The `alerts` keys a reload applies from the next tick. */
-const LIVE_ALERT_KEYS: ReadonlySet<string> = new Set(['thresholds', 'hysteresis', 'level_hysteresis', 'silences', 'email', 'webhooks', 'telegram', 'alertmanager']);
+const LIVE_ALERT_KEYS: ReadonlySet<string> = new Set(['thresholds', 'hysteresis', 'level_hysteresis', 'silences', 'quiet_hours', 'email', 'webhooks', 'telegram', 'alertmanager']);
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -93,6 +94,7 @@ export function configDiff(before: Config, after: Config): ConfigDiff {
     exchanges,
     thresholds: !same(a.thresholds, b.thresholds) || a.hysteresis !== b.hysteresis || a.level_hysteresis !== b.level_hysteresis,
     silences: !same(a.silences, b.silences),
+    quietHours: !same(a.quiet_hours, b.quiet_hours),
     channels: !same([a.email, a.webhooks, a.telegram, a.alertmanager, before.http?.public_url], [b.email, b.webhooks, b.telegram, b.alertmanager, after.http?.public_url]),
     needsRestart: [
       ...RESTART_KEYS.filter((key) => !same(at(before, key), at(after, key))),
@@ -110,8 +112,8 @@ export function configDiff(before: Config, after: Config): ConfigDiff {
  * (channels are named, not their URLs). `no change` when nothing did.
  *
  * @example
- * describeConfigDiff(diff);
- * // Logs: 'binance: +ETH/USDT, -DOGE/USDT; thresholds changed; channels rebuilt'
+ * describeConfigDiff(configDiff(config, withEthInsteadOfDoge));
+ * // Logs: 'binance: +ETH/USDT, -DOGE/USDT'
  */
 export function describeConfigDiff(diff: ConfigDiff): string {
   const parts = diff.exchanges.map((change) => {
@@ -122,6 +124,7 @@ export function describeConfigDiff(diff: ConfigDiff): string {
   });
   if (diff.thresholds) parts.push('thresholds changed');
   if (diff.silences) parts.push('configured silences replaced');
+  if (diff.quietHours) parts.push('quiet hours changed');
   if (diff.channels) parts.push('channels rebuilt');
   return parts.length > 0 ? parts.join('; ') : 'no change';
 }

@@ -20,7 +20,12 @@ export const QUIET_HOURS_SILENCE = 'quiet-hours';
  * // a price alert at 23:10 Berlin time comes out with silencedBy 'quiet-hours'
  */
 export function quietHoursDrops(quiet: QuietHours): MonoTypeOperatorFunction<JournalEntry> {
-  return map((entry) =>
-    (entry.kind === 'price' || entry.kind === 'divergence') && entry.silencedBy === undefined && quietStateAt(entry.ts, quiet).quiet ? { ...entry, silencedBy: QUIET_HOURS_SILENCE } : entry,
-  );
+  return map((entry) => quietHoursDrop(entry, quiet));
+}
+
+/** One entry through {@link quietHoursDrops}: marked when it is a price or divergence alert raised in quiet hours. */
+export function quietHoursDrop(entry: JournalEntry, quiet: QuietHours): JournalEntry {
+  return (entry.kind === 'price' || entry.kind === 'divergence') && entry.silencedBy === undefined && quietStateAt(entry.ts, quiet).quiet
+    ? { ...entry, silencedBy: QUIET_HOURS_SILENCE }
+    : entry;
 }

@@ -12,6 +12,7 @@ import { alertHeadline, divergencePrices, spreadPercent } from '../domain/alert-
 import { formatPrice } from '../domain/format-price.js';
 import type { Alert, DivergenceRearmed, JournalEntry } from '../domain/alert.js';
 import type { Config } from '../domain/config-types.js';
+import type { QuietHours } from '../domain/quiet-hours.js';
 import type { Logger } from '../log.js';
 import { holdQuietHours } from '../operators/hold-quiet-hours.js';
 
@@ -29,9 +30,11 @@ export interface AlertDeliveryOptions {
   /**
    * The running config, `config` first (a `BehaviorSubject`): each reload
    * rebuilds the configured channels (not the ones given in `channels`). A
-   * channel whose settings did not change keeps running; a removed one stops
-   * after its flush; a changed one is replaced once the old one has flushed
-   * (it resumes from the same cursor file). Default: `config`, fixed.
+   * channel whose settings (or `alerts.quiet_hours`) did not change keeps
+   * running; a removed one stops after its flush; a changed one is replaced
+   * once the old one has flushed (it resumes from the same cursor file, and
+   * what the old one held for quiet hours is read back from the journal and
+   * held by the new hours). Default: `config`, fixed.
    */
   readonly config$?: Observable<Config>;
 }
@@ -89,20 +92,26 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
       ...(options.now ? { now: options.now } : {}),
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     });
-  const channels: readonly Channel[] = options.channels === false ? [] : (options.channels ?? build(config));
-  const settingsOf = (from: Config, channel: Channel) => channelSettingsOf(from.alerts, channel.id, from.http?.public_url);
-  // The channels over time: given ones are fixed; configured ones follow the config, keeping the unchanged objects.
+  const given = options.channels === false ? [] : options.channels;
+  const channels: readonly Channel[] = given ?? build(config);
+  // What a channel's delivery is built from: its own settings (configured channels) and the quiet hours (its hold).
+  const settingsOf = (from: Config, channel: Channel) =>
+    `${given ? '' : channelSettingsOf(from.alerts, channel.id, from.http?.public_url)} ${JSON.stringify(from.alerts.quiet_hours ?? null)}`;
+  const instanceOf = (from: Config, channel: Channel): ChannelInstance => ({
+    channel, settings: settingsOf(from, channel), ...(from.alerts.quiet_hours ? { quiet: from.alerts.quiet_hours } : {}),
+  });
+  // The channels over time, keeping the unchanged ones: configured ones are rebuilt from each config, given
+  // ones stay (a change of the quiet hours replaces their delivery, not them).
   const channelSets$: Observable<readonly ChannelInstance[]> =
-    options.channels !== undefined || options.config$ === undefined
-      ? of(channels.map((channel) => ({ channel, settings: '' })))
+    options.config$ === undefined
+      ? of(channels.map((channel) => instanceOf(config, channel)))
       : defer(() => {
-          let previous = new Map(channels.map((channel) => [channel.id, { channel, settings: settingsOf(config, channel) }]));
+          let previous = new Map(channels.map((channel) => [channel.id, instanceOf(config, channel)]));
           return options.config$!.pipe(
             map((latest) => {
-              const next = build(latest).map((channel) => {
-                const settings = settingsOf(latest, channel);
+              const next = (given ?? build(latest)).map((channel) => {
                 const kept = previous.get(channel.id);
-                return kept !== undefined && kept.settings === settings ? kept : { channel, settings };
+                return kept !== undefined && kept.settings === settingsOf(latest, channel) ? kept : instanceOf(latest, channel);
               });
               previous = new Map(next.map((instance) => [instance.channel.id, instance]));
               return next;
@@ -113,9 +122,6 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
   const start = (entries$: Observable<JournalEntry>, startOptions: StartOptions = {}): DeliveryRun => {
     const scheduler = options.scheduler ?? asyncScheduler;
     const test = startOptions.test === true;
-    // Quiet hours with a digest: each channel holds what the journal gives it until they end (the journal keeps it safe meanwhile).
-    const quiet = config.alerts.quiet_hours;
-    const hold = quiet?.deliver === 'digest' ? { hold: holdQuietHours<JournaledEntry>(quiet, scheduler) } : {};
     const journal = openJournal(config.state_dir, journalPath, { logger: alertLog });
     const journaled$ = entries$.pipe(
       tap((entry: JournalEntry) => {
@@ -127,7 +133,8 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
       startOptions.onJournaled ? tap(startOptions.onJournaled) : identity,
       share(),
     );
-    const deliver = (channel: Channel, channelEntries$: Observable<JournaledEntry>) =>
+    // Quiet hours with a digest: each channel holds what the journal gives it until they end (the journal keeps it safe meanwhile).
+    const deliver = ({ channel, quiet }: ChannelInstance, channelEntries$: Observable<JournaledEntry>) =>
       deliverChannel(channel, channelEntries$, {
         stateDir: config.state_dir,
         journalPath,
@@ -135,7 +142,7 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
         logger: logger.child(`delivery.${channel.id}`),
         scheduler,
         ...(options.now ? { now: options.now } : {}),
-        ...hold,
+        ...(quiet?.deliver === 'digest' ? { hold: holdQuietHours<JournaledEntry>(quiet, scheduler) } : {}),
         ...options.tuning,
       });
     const events$ = test ? journaled$.pipe(ignoreElements()) : channelDeliveries(channelSets$, journaled$, deliver, logger.child('channels'));
@@ -144,10 +151,11 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
   return { channels, journalPath, start };
 }
 
-/** A channel as built from one config, and the settings it was built from. */
+/** A channel as built from one config, the settings it was built from, and the quiet hours its delivery holds for. */
 interface ChannelInstance {
   readonly channel: Channel;
   readonly settings: string;
+  readonly quiet?: QuietHours;
 }
 
 /**
@@ -161,7 +169,7 @@ interface ChannelInstance {
 function channelDeliveries(
   sets$: Observable<readonly ChannelInstance[]>,
   journaled$: Observable<JournaledEntry>,
-  deliver: (channel: Channel, entries$: Observable<JournaledEntry>) => Observable<DeliveryEvent>,
+  deliver: (instance: ChannelInstance, entries$: Observable<JournaledEntry>) => Observable<DeliveryEvent>,
   logger: Logger,
 ): Observable<DeliveryEvent> {
   return new Observable<DeliveryEvent>((subscriber) => {
@@ -202,7 +210,7 @@ function channelDeliveries(
           const after = before ? before.stopped.pipe(take(1), ignoreElements()) : EMPTY;
           running.set(id, { instance, stop, stopped });
           runs.next(
-            concat(after, defer(() => deliver(instance.channel, journaled$.pipe(takeUntil(stop))))).pipe(
+            concat(after, defer(() => deliver(instance, journaled$.pipe(takeUntil(stop))))).pipe(
               finalize(() => {
                 stopped.next();
                 stopped.complete();

@@ -1,4 +1,4 @@
-import { EMPTY, identity, map, merge, type Observable, of, pairwise, type SchedulerLike, tap } from 'rxjs';
+import { EMPTY, identity, map, merge, type MonoTypeOperatorFunction, type Observable, of, pairwise, type SchedulerLike, tap, withLatestFrom } from 'rxjs';
 import { configDiff } from '../config/config-diff.js';
 import type { DivergenceAlert, JournalEntry } from '../domain/alert.js';
 import type { Config } from '../domain/config-types.js';
@@ -12,7 +12,7 @@ import { divergenceAlerts } from '../operators/divergence-alerts.js';
 import { divergenceGroups } from '../operators/divergence-groups.js';
 import { feedDownAlerts } from '../operators/feed-down-alerts.js';
 import { priceRules } from '../operators/price-rules.js';
-import { quietHoursDrops } from '../operators/quiet-hours-drops.js';
+import { quietHoursDrop, quietHoursDrops } from '../operators/quiet-hours-drops.js';
 import type { RulesUpdate } from '../operators/rules-update.js';
 import { silenceAlerts } from '../operators/silence-alerts.js';
 import { type TickMetrics, tickMetrics } from '../operators/tick-metrics.js';
@@ -35,11 +35,23 @@ export interface AlertDetectionOptions {
   readonly silences$?: Observable<readonly Silence[]>;
   /**
    * The running config, `config` first, then each reloaded one: thresholds,
-   * hysteresis, per-exchange and per-symbol rules apply from the next tick,
+   * hysteresis, per-exchange and per-symbol rules and quiet hours (`deliver: drop`) apply from the next tick,
    * keeping every window and dedupe level; a removed symbol's state is dropped.
    * Default: `config`, fixed.
    */
   readonly config$?: Observable<Config>;
+}
+
+/** `quietHoursDrops` with the quiet hours of the latest config (`deliver: drop` only). */
+function followQuietHours(config$: Observable<Config>): MonoTypeOperatorFunction<JournalEntry> {
+  return (entries$) =>
+    entries$.pipe(
+      withLatestFrom(config$),
+      map(([entry, latest]) => {
+        const quiet = latest.alerts.quiet_hours;
+        return quiet?.deliver === 'drop' ? quietHoursDrop(entry, quiet) : entry;
+      }),
+    );
 }
 
 /** The rule changes of a running config: one {@link RulesUpdate} per reload (the first config is the operators' own). */
@@ -108,6 +120,6 @@ export function detectSupervisorMoves(
     : EMPTY;
   return merge(statuses.pipe(feedDownAlerts(config.alerts.feed_down_after_ms, options.scheduler)), moves, divergences).pipe(
     silenceAlerts(options.silences$ ?? of(config.alerts.silences)),
-    config.alerts.quiet_hours?.deliver === 'drop' ? quietHoursDrops(config.alerts.quiet_hours) : identity,
+    options.config$ ? followQuietHours(options.config$) : config.alerts.quiet_hours?.deliver === 'drop' ? quietHoursDrops(config.alerts.quiet_hours) : identity,
   );
 }

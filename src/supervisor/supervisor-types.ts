@@ -68,10 +68,10 @@ export interface SupervisorHandle {
    * subscribe, removed ones unsubscribe), other exchanges are untouched, an
    * exchange enabled, disabled or whose url changed is opened or closed alone;
    * windows and dedupe levels of unchanged symbols are kept; thresholds,
-   * levels, configured silences (runtime ones stay) and channels change. The
-   * keys of `RESTART_KEYS` (`state_dir`, `http.listen`, `ops.*`,
-   * `alerts.feed_down_after_ms`, `alerts.symbol_silent_after_ms`,
-   * `alerts.quiet_hours`) keep their old value with a WARN. One INFO line
+   * levels, configured silences (runtime ones stay), quiet hours and channels
+   * change. The keys of `RESTART_KEYS` (`state_dir`, `http.listen`, `ops.*`,
+   * `alerts.feed_down_after_ms`, `alerts.symbol_silent_after_ms`) keep their
+   * old value with a WARN. One INFO line
    * says what changed. Reloads run one at a time. Never rejects.
    *
    * @example

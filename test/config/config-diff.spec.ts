@@ -21,7 +21,7 @@ const base = {
 describe('configDiff', () => {
   it('finds nothing between a config and itself', () => {
     const diff = configDiff(decoded(base), decoded(base));
-    expect(diff).to.deep.equal({ exchanges: [], thresholds: false, silences: false, channels: false, needsRestart: [] });
+    expect(diff).to.deep.equal({ exchanges: [], thresholds: false, silences: false, quietHours: false, channels: false, needsRestart: [] });
     expect(describeConfigDiff(diff)).to.equal('no change');
   });
 
@@ -56,14 +56,15 @@ describe('configDiff', () => {
         silences: [{ match: { symbol: 'DOGE/USDT' } }],
         webhooks: [{ url: 'https://hooks.example/x' }],
         feed_down_after_ms: 60_000,
+        quiet_hours: { from: '22:00', to: '07:00' },
       },
       state_dir: 'elsewhere',
       http: { listen: '127.0.0.1:9999' },
     });
     const diff = configDiff(decoded(base), after);
     expect(diff.exchanges).to.deep.equal([{ exchange: 'binance', feed: 'none', added: [], removed: [], rules: true }]);
-    expect(diff).to.deep.include({ thresholds: true, silences: true, channels: true });
+    expect(diff).to.deep.include({ thresholds: true, silences: true, quietHours: true, channels: true });
     expect(diff.needsRestart).to.deep.equal(['state_dir', 'http.listen', 'alerts.feed_down_after_ms']);
-    expect(describeConfigDiff(diff)).to.equal('binance: rules changed; thresholds changed; configured silences replaced; channels rebuilt');
+    expect(describeConfigDiff(diff)).to.equal('binance: rules changed; thresholds changed; configured silences replaced; quiet hours changed; channels rebuilt');
   });
 });
