@@ -10,12 +10,7 @@ import { ConfigError, type ConfigIssue, formatIssue } from './config/config-issu
 import { loadConfig } from './config/load-config.js';
 import { summarizeConfig } from './config/summarize-config.js';
 import { decodeConfig } from './config/decode-config.js';
-import { demoConfig } from './demo/demo-config.js';
-import { listenOrFree } from './demo/listen-or-free.js';
-import { startMailCatcher } from './demo/mail-catcher.js';
 import type { CaughtMail } from './demo/parse-mail.js';
-import { startSimulatedBinance } from './demo/simulated-binance.js';
-import { startSimulatedCoinbase } from './demo/simulated-coinbase.js';
 import { createLogger } from './log.js';
 import { parseListenAddress } from './ops/parse-listen-address.js';
 import { progressLine, type ProgressLine } from './replay/progress-line.js';
@@ -204,6 +199,9 @@ async function replay(file: string, args: CliArgs, supervisor: Supervisor, bar: 
 async function fakeExchange(port: number, args: CliArgs): Promise<void> {
   const logger = createLogger('fake-exchange', { level: args.logLevel ?? 'INFO', ...(args.logFormat ? { format: args.logFormat } : {}) });
   const exchange = args.fakeExchange ?? 'binance';
+  // Imported here, not at the top: every other run (a replay above all) need not load the simulators and ws.
+  const { startSimulatedBinance } = await import('./demo/simulated-binance.js');
+  const { startSimulatedCoinbase } = await import('./demo/simulated-coinbase.js');
   const start = exchange === 'coinbase' ? startSimulatedCoinbase : startSimulatedBinance;
   const name = exchange === 'coinbase' ? 'Coinbase' : 'Binance';
   const market = await start({ port, logger }).catch((error: unknown) => fail(`--fake-exchange: cannot listen on 127.0.0.1:${port}: ${errorMessage(error)}`, 1));
@@ -227,6 +225,14 @@ const DEMO_HTTP_PORT = 9464;
 async function demo(args: CliArgs): Promise<void> {
   const logger = createLogger('supervisor', { level: args.logLevel ?? 'INFO', ...(args.logFormat ? { format: args.logFormat } : {}) });
   const say = logger.child('demo');
+  // Imported here, not at the top: every other run (a replay above all) need not load the demo's parts.
+  const [{ demoConfig }, { listenOrFree }, { startMailCatcher }, { startSimulatedBinance }, { startSimulatedCoinbase }] = await Promise.all([
+    import('./demo/demo-config.js'),
+    import('./demo/listen-or-free.js'),
+    import('./demo/mail-catcher.js'),
+    import('./demo/simulated-binance.js'),
+    import('./demo/simulated-coinbase.js'),
+  ]);
   const stateDir = mkdtempSync(join(tmpdir(), 'crypto-supervisor-demo-'));
   let listen = args.http;
   if (listen === undefined) {

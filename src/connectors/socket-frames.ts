@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
-import WebSocket from 'ws';
+import { createRequire } from 'node:module';
+import type WebSocket from 'ws';
 
 /** What an open connection lets the feed do. */
 export interface SocketControl {
@@ -45,6 +46,10 @@ export interface SocketFramesOptions {
 
 const ignore = () => undefined;
 
+/** `ws`, required on the first socket opened rather than imported: a replay or a check never loads it. */
+let WebSocketClass: typeof WebSocket | undefined;
+const loadWebSocket = (): typeof WebSocket => (WebSocketClass ??= createRequire(import.meta.url)('ws') as typeof WebSocket);
+
 function defaultOptions(maxPayload: number): WebSocket.ClientOptions {
   // closeTimeout (ws >= 8.18, not in @types/ws yet): an unanswered close frame must not keep the process up for 30 s.
   const options = { maxPayload, closeTimeout: 2000 };
@@ -79,7 +84,7 @@ function sizeOf(data: WebSocket.RawData): number {
 export function socketFrames(url: string, options: SocketFramesOptions = {}): Observable<SocketEvent> {
   const maxFrameBytes = options.maxFrameBytes ?? 1 << 20;
   return new Observable<SocketEvent>((subscriber) => {
-    const ws = options.createSocket?.(url) ?? new WebSocket(url, defaultOptions(maxFrameBytes));
+    const ws = options.createSocket?.(url) ?? new (loadWebSocket())(url, defaultOptions(maxFrameBytes));
     const control: SocketControl = {
       send: (text) => ws.send(text),
       ping: () => ws.ping(),
@@ -99,8 +104,8 @@ export function socketFrames(url: string, options: SocketFramesOptions = {}): Ob
     return () => {
       ws.removeAllListeners();
       ws.on('error', ignore); // an abort or a late network error must not become an unhandled 'error' event
-      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-      else if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+      if (ws.readyState === ws.CONNECTING) ws.terminate();
+      else if (ws.readyState === ws.OPEN) ws.close(1000);
     };
   });
 }

@@ -1,4 +1,5 @@
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type Nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { defer, finalize, from, map, type Observable } from 'rxjs';
 import type { EmailConfig } from '../../domain/config-types.js';
@@ -40,6 +41,13 @@ export interface SmtpTimeouts {
 
 /** Loopback hosts get plain SMTP: the bytes never leave the machine, and test servers have no certificate. */
 const isLoopback = (host: string) => /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);
+
+/**
+ * nodemailer (CommonJS, some forty files), required on the first transport built
+ * rather than imported: a replay, a check or a run without email never loads it.
+ */
+let nodemailer: typeof Nodemailer | undefined;
+const loadNodemailer = (): typeof Nodemailer => (nodemailer ??= createRequire(import.meta.url)('nodemailer') as typeof Nodemailer);
 
 /** nodemailer's SMTP options for `alerts.email` (see {@link smtpTransport} for what they mean). */
 export function smtpOptions(config: EmailConfig, timeouts: SmtpTimeouts = {}): SMTPTransport.Options {
@@ -83,7 +91,7 @@ export function smtpOptions(config: EmailConfig, timeouts: SmtpTimeouts = {}): S
  * @see emailChannel, which the durable delivery path (deliverChannel) retries and quarantines.
  */
 export function smtpTransport(config: EmailConfig, timeouts: SmtpTimeouts = {}): EmailTransport {
-  const mailer = nodemailer.createTransport(smtpOptions(config, timeouts));
+  const mailer = loadNodemailer().createTransport(smtpOptions(config, timeouts));
   return {
     send: (message) =>
       defer(() => {
