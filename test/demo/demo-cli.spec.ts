@@ -11,6 +11,8 @@ interface JournalLine {
   readonly kind: string;
   readonly rule: string;
   readonly exchange?: string;
+  readonly high?: { readonly exchange: string };
+  readonly low?: { readonly exchange: string };
 }
 
 const journalLines = (path: string): JournalLine[] =>
@@ -72,10 +74,16 @@ describe('crypto-supervisor --demo (npm run demo)', function () {
         expect(rules).to.include('feed_recovered');
         expect(rules.indexOf('feed_down')).to.be.lessThan(rules.indexOf('feed_recovered'));
       }, 90_000);
-      // The simulated Coinbase plays the same market 3 s late and has no outage: its own alerts, never a feed_down.
+      // The simulated Coinbase plays the same market 3 s late and has no outage: its own alerts, never a feed_down,
+      // and a divergence from Binance while the rally or the fall keeps them apart.
       const entries = journalLines(journal);
       expect(entries.some((entry) => entry.kind === 'price' && entry.exchange === 'coinbase')).to.equal(true);
       expect(entries.filter((entry) => entry.rule === 'feed_down').map((entry) => entry.exchange)).to.not.include('coinbase');
+      const divergence = entries.find((entry) => entry.kind === 'divergence');
+      expect(divergence, 'a divergence in the journal').to.not.equal(undefined);
+      expect([divergence!.high?.exchange, divergence!.low?.exchange].sort()).to.deep.equal(['binance', 'coinbase']);
+      expect(stdout).to.match(/\[INFO\] supervisor\.alerts: .*BTC\/USDT on binance and BTC\/USD on coinbase .*apart/);
+      await eventually(async () => expect(await page.locator('#alerts li[data-rule="divergence"]').count()).to.be.greaterThan(0), 30_000);
       await eventually(async () => expect(await page.locator('#alerts li[data-rule="feed_recovered"]').count()).to.be.greaterThan(0), 30_000);
     } finally {
       child.kill('SIGINT');
