@@ -33,7 +33,7 @@ describe('supervisor: reload(config) on the running handle (library use, loopbac
     dir.remove();
   });
 
-  const configOf = (extra: { coinbase?: boolean; webhooks?: string[]; binanceSymbols?: string[]; quiet?: 'digest' | 'drop' } = {}): Config => {
+  const configOf = (extra: { coinbase?: boolean; webhooks?: string[]; binanceSymbols?: string[]; quiet?: 'digest' | 'drop'; divergence?: boolean } = {}): Config => {
     const decoded = decodeConfig(
       {
         exchanges: {
@@ -43,6 +43,7 @@ describe('supervisor: reload(config) on the running handle (library use, loopbac
         alerts: {
           webhooks: (extra.webhooks ?? []).map((path) => ({ url: `${sink.url}${path}`, group_wait_ms: 0 })),
           ...(extra.quiet ? { quiet_hours: { ...quietNow(), deliver: extra.quiet } } : {}),
+          ...(extra.divergence ? { divergence: { pct: 0.01, pairs: [['binance:BTC/USDT', 'coinbase:BTC/USD']] } } : {}),
         },
         ops: { heartbeat_url: `${sink.url}/ping`, heartbeat_every_ms: 50 },
         state_dir: dir.path,
@@ -87,6 +88,13 @@ describe('supervisor: reload(config) on the running handle (library use, loopbac
     const result = await handle.reload({ ...config, alerts: { ...config.alerts, thresholds: { ...config.alerts.thresholds, pct_24h: 0.1 } } });
     expect([result.ok, result.ok && result.changes]).to.deep.equal([true, 'thresholds changed']);
     expect(lines.filter((line) => line.includes('[INFO] supervisor: config reloaded: thresholds changed'))).to.have.length(1);
+  });
+
+  it('says that the divergence rule keeps the markets of the start when symbols change', async () => {
+    handle = createSupervisor(configOf({ divergence: true }), { logger }).run();
+    await handle.ready;
+    expect(await handle.reload(configOf({ divergence: true, binanceSymbols: ['BTC/USDT', 'ETH/USDT'] }))).to.deep.include({ ok: true, changes: 'binance: +ETH/USDT' });
+    expect(lines.filter((line) => line.includes('[WARN] supervisor: config reload: the divergence rule keeps comparing the markets it compared at start'))).to.have.length(1);
   });
 
   it('refuses a config a start would refuse, naming the key, and keeps the old one', async () => {

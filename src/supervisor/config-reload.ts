@@ -112,6 +112,10 @@ export function configReloader(initial: Config, options: ConfigReloaderOptions):
     if (diff.needsRestart.length > 0) {
       logger.warn(`config reload: ${diff.needsRestart.join(', ')} changed: a restart applies ${diff.needsRestart.length === 1 ? 'it' : 'them'}; until then the value read at start stays`);
     }
+    // The divergence rule's groups (which markets it compares) are built at start from the exchanges' symbols.
+    if (next.alerts.divergence !== undefined && diff.exchanges.some((change) => change.feed !== 'none')) {
+      logger.warn('config reload: the divergence rule keeps comparing the markets it compared at start until a restart (new symbols and exchanges join it then)');
+    }
     const changes = describeConfigDiff(diff);
     config$.next(next);
     logger.info(`config reloaded: ${changes}`);
