@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry, collectDefaultMetrics } from 'prom-client';
+import type { Counter, Gauge, Registry } from 'prom-client';
+import { promClient } from './prom-client.js';
 import type { Alert } from '../domain/alert.js';
 import type { ReloadOutcome } from '../domain/reload-result.js';
 import { alertExchanges } from '../domain/alert-text.js';
@@ -54,6 +55,7 @@ export interface OpsMetrics {
 export function createOpsMetrics(registry: Registry): OpsMetrics {
   const registers = [registry];
   const name = (suffix: string) => `${METRIC_PREFIX}${suffix}`;
+  const { Counter, Gauge, Histogram, collectDefaultMetrics } = promClient();
   collectDefaultMetrics({ register: registry });
 
   const ticks = new Counter({ name: name('ticks_total'), help: 'Ticks received, per exchange.', labelNames: ['exchange'], registers });

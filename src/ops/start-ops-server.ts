@@ -1,10 +1,11 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { type Observable, Subject, Subscription, auditTime } from 'rxjs';
 import { type Logger, silentLogger } from '../log.js';
 import { assessHealth } from './assess-health.js';
 import { createOpsMetrics } from './ops-metrics.js';
+import { promClient } from './prom-client.js';
 import type { OpsSources } from './ops-sources.js';
 import { parseListenAddress } from './parse-listen-address.js';
 import { createSseHub } from './sse-hub.js';
@@ -137,7 +138,7 @@ export async function startOpsServer(listen: string, sources: OpsSources, option
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const startupGraceMs = options.startupGraceMs ?? 10_000;
-  const registry = options.registry ?? new Registry();
+  const registry = options.registry ?? new (promClient().Registry)();
 
   const metrics = createOpsMetrics(registry);
   const changes$ = new Subject<void>();
