@@ -33,7 +33,7 @@ describe('supervisor: reload(config) on the running handle (library use, loopbac
     dir.remove();
   });
 
-  const configOf = (extra: { coinbase?: boolean; webhooks?: string[]; binanceSymbols?: string[]; quiet?: 'digest' | 'drop'; divergence?: boolean } = {}): Config => {
+  const configOf = (extra: { coinbase?: boolean; webhooks?: string[]; binanceSymbols?: string[]; quiet?: 'digest' | 'drop'; divergence?: boolean; alertmanager?: string } = {}): Config => {
     const decoded = decodeConfig(
       {
         exchanges: {
@@ -43,6 +43,7 @@ describe('supervisor: reload(config) on the running handle (library use, loopbac
         alerts: {
           webhooks: (extra.webhooks ?? []).map((path) => ({ url: `${sink.url}${path}`, group_wait_ms: 0 })),
           ...(extra.quiet ? { quiet_hours: { ...quietNow(), deliver: extra.quiet } } : {}),
+          ...(extra.alertmanager ? { alertmanager: { urls: [`${sink.url}${extra.alertmanager}`], resend_every_ms: 3_600_000 } } : {}),
           ...(extra.divergence ? { divergence: { pct: 0.01, pairs: [['binance:BTC/USDT', 'coinbase:BTC/USD']] } } : {}),
         },
         ops: { heartbeat_url: `${sink.url}/ping`, heartbeat_every_ms: 50 },
@@ -158,5 +159,19 @@ describe('supervisor: reload(config) on the running handle (library use, loopbac
     binance.pushTicker('BTC/USDT', 100, { ts: t + 4, open24h: 100 });
     binance.pushTicker('BTC/USDT', 106, { ts: t + 5, open24h: 100 });
     await waitUntil(() => hooks('/hook') === 2, 'delivered again');
+  });
+
+  it('an Alertmanager channel rebuilt by a reload fires again what is in force, at its new address', async () => {
+    handle = createSupervisor(configOf({ alertmanager: '/old' }), { logger }).run();
+    await handle.ready;
+    await waitUntil(() => binance.openConnections === 1, 'connected');
+    const t = Date.now();
+    binance.pushTicker('BTC/USDT', 100, { ts: t, open24h: 100 });
+    binance.pushTicker('BTC/USDT', 106, { ts: t + 1, open24h: 100 });
+    await waitUntil(() => hooks('/old/api/v2/alerts') === 1, 'fired at the old address');
+
+    expect(await handle.reload(configOf({ alertmanager: '/new' }))).to.deep.include({ ok: true, changes: 'channels rebuilt' });
+    // No new alert: the move still holds, and the new channel fires it from the journal (not once an hour later).
+    await waitUntil(() => hooks('/new/api/v2/alerts') >= 1, 'fired again at the new address');
   });
 });

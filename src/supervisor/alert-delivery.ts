@@ -13,8 +13,9 @@ import { formatPrice } from '../domain/format-price.js';
 import type { Alert, DivergenceRearmed, JournalEntry } from '../domain/alert.js';
 import type { Config } from '../domain/config-types.js';
 import type { QuietHours } from '../domain/quiet-hours.js';
-import type { Logger } from '../log.js';
+import { type Logger, silentLogger } from '../log.js';
 import { holdQuietHours } from '../operators/hold-quiet-hours.js';
+import { restoredFromJournal } from './restored-dedupe-levels.js';
 
 /** Tunables of the delivery path (tests shorten them). */
 export type DeliveryTuning = Partial<Pick<DeliverChannelOptions, 'retry' | 'flushTimeoutMs' | 'random' | 'maxBatchEntries'>>;
@@ -111,7 +112,12 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
             map((latest) => {
               const next = (given ?? build(latest)).map((channel) => {
                 const kept = previous.get(channel.id);
-                return kept !== undefined && kept.settings === settingsOf(latest, channel) ? kept : instanceOf(latest, channel);
+                if (kept !== undefined && kept.settings === settingsOf(latest, channel)) return kept;
+                // A rebuilt channel that keeps alerts firing (Alertmanager) fires again what is in force, as at a start.
+                if (channel.restore && kept?.channel !== channel) {
+                  channel.restore(restoredFromJournal(latest, { logger: silentLogger, now: (options.now ?? Date.now)(), journalPath }).inForce);
+                }
+                return instanceOf(latest, channel);
               });
               previous = new Map(next.map((instance) => [instance.channel.id, instance]));
               return next;
