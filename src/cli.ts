@@ -276,6 +276,8 @@ async function demo(args: CliArgs): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // The demo builds its config in code: there is no file to reload, and SIGHUP must not end it either.
+  process.on('SIGHUP', () => say.warn('received SIGHUP: the demo has no config file to reload; still running'));
   handle.ready.then(
     () => say.info(`status page: ${handle.httpUrl() ?? listen}/ ; the first price alert comes about 15 s after start, the outage at about 40 s; Ctrl-C stops`),
     (error: unknown) => fail(`cannot start the demo: ${errorMessage(error)}`, 1),

@@ -94,19 +94,26 @@ describe('crypto-supervisor --demo (npm run demo)', function () {
     expect(result.stdout).to.match(/stopped; the demo's journal stays in /);
   });
 
-  it('stops cleanly on SIGTERM', async () => {
+  it('keeps running on SIGHUP (no config file to reload), then stops cleanly on SIGTERM', async () => {
     const child = startCli(['--demo', '--http', '127.0.0.1:0'], { TMPDIR: tmp.path });
     const run = finished(child);
     let stdout = '';
+    let hupped = false;
     const onData = (chunk: Buffer) => {
       stdout += chunk.toString();
       if (!stdout.includes('status page: ')) return;
+      if (!hupped) {
+        hupped = true;
+        child.kill('SIGHUP');
+      }
+      if (!stdout.includes('received SIGHUP')) return;
       child.stdout?.off('data', onData);
       child.kill('SIGTERM');
     };
     child.stdout?.on('data', onData);
     const result = await run;
     expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.include('[WARN] supervisor.demo: received SIGHUP: the demo has no config file to reload; still running');
     expect(result.stdout).to.include('received SIGTERM, shutting down');
     expect(result.stdout).to.include("stopped; the demo's journal stays in ");
   });
