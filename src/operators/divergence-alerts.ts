@@ -125,10 +125,10 @@ function checkOptions(options: DivergenceAlertsOptions, hysteresis: number): voi
  * @throws RangeError for a `pct`, duration, age or hysteresis out of range
  *
  * @example
- * // BTC/USDT at 100 on binance, 102 on coinbase from t=0, pct 1 %, 30 s:
- * ticks$.pipe(divergenceAlerts({ groups, pct: 0.01, minDurationMs: 30_000, maxAgeMs: 60_000 }))
- *   .subscribe((e) => console.log(e.kind, e.rule, e.kind === 'divergence' ? e.spread : e.reason));
- * // Logs: divergence divergence 0.02 (at t=30000)
+ * // BTC/USDT at 100 on binance at t=0, at 102 on coinbase from t=10, pct 1 %, 30 ms (the first spec case):
+ * ticks$.pipe(divergenceAlerts({ groups: divergenceGroups(exchanges, []), pct: 0.01, minDurationMs: 30, maxAgeMs: 100 }))
+ *   .subscribe((e) => console.log(e.kind, e.ts, e.kind === 'divergence' ? (e.spread * 100).toFixed(2) : e.reason));
+ * // Logs: divergence 40 2.00
  *
  * @see divergenceGroups for the groups; rebuildDivergenceEpisodes for `restored`.
  */

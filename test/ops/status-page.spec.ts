@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import type { FeedAlert, PriceAlert } from '../../src/domain/alert.js';
+import type { DivergenceAlert, FeedAlert, PriceAlert } from '../../src/domain/alert.js';
 import type { FeedEvent, FeedState } from '../../src/domain/feed-status.js';
 import type { SymbolView } from '../../src/ops/ops-sources.js';
 import { type OpsServer, startOpsServer } from '../../src/ops/start-ops-server.js';
@@ -119,6 +119,26 @@ describe('status page in headless Chromium', function () {
     await eventually(async () => expect(await text(btcPrice)).to.equal('70,500.50'));
     expect(await attribute('[data-feed="kraken"] .light', 'data-color')).to.equal('green');
     expect(await attribute('#connection', 'data-state')).to.equal('open');
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('shows a divergence live: both exchanges and prices, the spread, how long, the threshold', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    feeds.feedEvents$.next(status('binance', 'live'));
+    await page.goto(`${server!.url}/`);
+    await eventually(async () => expect(await attribute('[data-feed="binance"] .light', 'data-color')).to.equal('green'));
+    const apart: DivergenceAlert = {
+      kind: 'divergence', rule: 'divergence', ts: Date.now(), group: 'BTC/USDT',
+      high: { exchange: 'coinbase', symbol: 'BTC/USDT', price: 65_280, ts: Date.now() }, low: { exchange: 'binance', symbol: 'BTC/USDT', price: 64_000, ts: Date.now() },
+      spread: 0.02, threshold: 0.01, since: Date.now() - 30_000,
+    };
+    feeds.alerts$.next(apart);
+    await eventually(async () => expect(await page.locator('#alerts li').count()).to.equal(1));
+    const item = '#alerts li[data-rule="divergence"]';
+    expect(await text(`${item} .what`)).to.equal('BTC/USDT 2.00 % apart: coinbase 65,280.00 vs binance 64,000.00 for 30 s, threshold 1 %');
+    expect([await attribute(item, 'data-exchange'), await attribute(item, 'data-symbol')]).to.deep.equal(['binance,coinbase', 'BTC/USDT']);
+    expect(await text(`${item} .apart`)).to.equal('\u2194');
     expect(errors).to.deep.equal([]);
   });
 
