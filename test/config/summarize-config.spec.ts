@@ -27,6 +27,15 @@ describe('summarizeConfig', () => {
     expect(summarizeConfig(config.right)).to.contain('; 3 symbol(s) with their own rules, 1 exchange(s) with their own thresholds;');
   });
 
+  it('names the divergence rule when it is on, with its pairs', () => {
+    const config = decodeConfig({
+      exchanges: { binance: { symbols: ['BTC/USDT'] }, coinbase: { symbols: ['BTC/USD', 'BTC/USDT'] } },
+      alerts: { divergence: { pct: 0.01, pairs: [['binance:BTC/USDT', 'coinbase:BTC/USD']] } },
+    }, { env: {} });
+    if (E.isLeft(config)) throw new Error('config should decode');
+    expect(summarizeConfig(config.right)).to.contain('; email off; divergence 1% for 30s (prices fresh 10s), 1 pair(s)');
+  });
+
   it('renders durations briefly', () => {
     expect([86400000, 3600000, 900000, 90000, 1500].map(windowLabel)).to.deep.equal(['24h', '1h', '15m', '90s', '1500ms']);
   });
