@@ -90,6 +90,11 @@ export class TickMeter<S = undefined> {
   private readonly buckets: number;
   private useExchangeOpen: boolean;
   private readonly newState: ((rules: SymbolRuleSet, tick: Tick) => S) | undefined;
+  /**
+   * The rules of each exchange's symbols that have none of their own, resolved once and
+   * shared: with thousands of symbols a tick then reads thresholds already in the cache.
+   */
+  private readonly sharedRules = new Map<string, SymbolRuleSet>();
 
   /**
    * @param thresholds supplies `window_24h_ms` and the default `window_short_ms`
@@ -126,18 +131,30 @@ export class TickMeter<S = undefined> {
     const dayChanged = thresholds.window_24h_ms !== this.dayMs;
     this.thresholds = thresholds;
     this.overrides = overrides;
+    this.sharedRules.clear();
     this.dayMs = thresholds.window_24h_ms;
     this.useExchangeOpen = this.dayMs === EXCHANGE_OPEN_WINDOW_MS;
     for (const { exchange, symbol } of removed) this.bySymbolByExchange.get(exchange)?.delete(symbol);
     for (const [exchange, bySymbol] of this.bySymbolByExchange) {
       for (const [symbol, track] of bySymbol) {
         const before = track.rules;
-        track.rules = resolveSymbolRules(thresholds, overrides, exchange, symbol);
+        track.rules = this.rulesOf(exchange, symbol);
         if (track.rules.windowShortMs !== before.windowShortMs) track.short = new PriceWindow(track.rules.windowShortMs, this.buckets);
         if (dayChanged) track.day = undefined;
         onRules?.(track, before);
       }
     }
+  }
+
+  /** A symbol's rules: its own when it has any, else its exchange's shared ones (never mutated). */
+  private rulesOf(exchange: string, symbol: string): SymbolRuleSet {
+    if (this.overrides?.[exchange]?.symbol_rules?.[symbol] !== undefined) return resolveSymbolRules(this.thresholds, this.overrides, exchange, symbol);
+    let rules = this.sharedRules.get(exchange);
+    if (rules === undefined) {
+      rules = resolveSymbolRules(this.thresholds, this.overrides, exchange, symbol);
+      this.sharedRules.set(exchange, rules);
+    }
+    return rules;
   }
 
   /**
@@ -156,7 +173,7 @@ export class TickMeter<S = undefined> {
     }
     let track = bySymbol.get(tick.symbol);
     if (track === undefined) {
-      const rules = resolveSymbolRules(this.thresholds, this.overrides, tick.exchange, tick.symbol);
+      const rules = this.rulesOf(tick.exchange, tick.symbol);
       track = {
         day: undefined,
         short: new PriceWindow(rules.windowShortMs, this.buckets),

@@ -55,6 +55,21 @@ describe('TickMeter', () => {
     expect([...kraken.rules.thresholds.slice(0, 4)]).to.deep.equal([0.05, 0.05, 0.02, 0.02]);
   });
 
+  it("shares one rules object among an exchange's symbols without rules of their own, and resolves them again on reconfigure", () => {
+    const overrides = { binance: { thresholds: { pct_short: 0.03 }, symbol_rules: { 'DOGE/USDT': { pct_24h: 0.15 } } } };
+    const meter = new TickMeter(DEFAULT_THRESHOLDS, { buckets: 10, overrides });
+    const btc = meter.observe({ exchange: 'binance', symbol: 'BTC/USDT', price: 60000, ts: 0 })!;
+    const eth = meter.observe({ exchange: 'binance', symbol: 'ETH/USDT', price: 3000, ts: 0 })!;
+    const doge = meter.observe({ exchange: 'binance', symbol: 'DOGE/USDT', price: 0.3, ts: 0 })!;
+    const kraken = meter.observe({ exchange: 'kraken', symbol: 'BTC/USD', price: 60000, ts: 0 })!;
+    expect(eth.rules).to.equal(btc.rules);
+    expect(doge.rules).to.not.equal(btc.rules);
+    expect(kraken.rules).to.not.equal(btc.rules);
+    meter.reconfigure(DEFAULT_THRESHOLDS, { binance: { thresholds: { pct_short: 0.04 } } });
+    expect(eth.rules).to.equal(btc.rules).and.to.equal(doge.rules);
+    expect([...btc.rules.thresholds.slice(0, 4)]).to.deep.equal([0.05, 0.05, 0.04, 0.04]);
+  });
+
   it('ignores an open24h that is not a positive finite price', () => {
     const meter = new TickMeter(DEFAULT_THRESHOLDS);
     meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: 2000, ts: 0, open24h: 0 });
