@@ -4,6 +4,7 @@ import { errorMessage } from '../domain/error-message.js';
 import { type Logger, silentLogger } from '../log.js';
 import type { JournaledEntry } from './channel.js';
 import { openStateFileForAppend, sameFile } from './state-dir.js';
+import { withoutFloatNoise } from '../domain/without-float-noise.js';
 
 /** Options of {@link openJournal}. */
 export interface JournalWriterOptions {
@@ -40,16 +41,6 @@ interface Waiting {
 }
 
 const EXCERPT = 80;
-
-/**
- * JSON.stringify replacer: a fractional number with 12 significant digits, so the
- * journal says `"change":0.06`, not `0.06000000000000005` (binary float noise from
- * `(price - reference) / reference`); far more precision than a price or a
- * fraction of a window means. Integers (times, levels) are untouched.
- */
-function withoutFloatNoise(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && Number.isFinite(value) && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value;
-}
 
 /**
  * Opens the journal for appending, inside `stateDir` (never through a symlink,

@@ -1,4 +1,5 @@
 import type { JournalEntry } from '../../domain/alert.js';
+import { withoutFloatNoise } from '../../domain/without-float-noise.js';
 import type { DeliveryBatch } from '../channel.js';
 import { alertLine, batchAlerts, batchTitle } from './alert-lines.js';
 import type { WebhookPayload } from './webhook-payload.js';
@@ -44,5 +45,6 @@ export function formatJson(batch: DeliveryBatch): WebhookPayload {
     test: alerts.some((a) => a.test),
     alerts: batch.entries.map(({ entry, test }) => (test ? { ...entry, test: true as const } : entry)),
   };
-  return { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  // The records as the journal writes them: the same numbers, without binary float noise.
+  return { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body, withoutFloatNoise) };
 }

@@ -70,6 +70,14 @@ describe('channel formats (golden bodies, sent to a loopback server)', () => {
     });
   }
 
+  it('json: the records carry the numbers as the journal writes them, without binary float noise', async () => {
+    const noisy = { ...btcUp, change: 0.06000000000000005, price: 0.1 + 0.2 };
+    const request = await sendWebhook('json', batchOf([noisy]));
+    expect(request.body).to.include('"change":0.06,').and.include('"price":0.3,');
+    const [record] = (JSON.parse(request.body) as { alerts: { change: number; price: number; ts: number }[] }).alerts;
+    expect(record).to.include({ change: 0.06, price: 0.3, ts: btcUp.ts });
+  });
+
   it('discord cuts a long digest at 2000 characters with "and N more"', async () => {
     const request = await sendWebhook('discord', batchOf(crash(200)));
     const { content } = JSON.parse(request.body) as { content: string };
