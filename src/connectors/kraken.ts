@@ -6,9 +6,9 @@ import type { Tick } from '../domain/tick.js';
 import type { Connector, FeedControl, NativeSymbols, ParsedFrame } from './connector.js';
 import { connectorTicks } from './connector-ticks.js';
 import type { FeedOptions } from './feed-options.js';
-import { isJsonObject, parseJsonObject, readIsoTime, readString, readTick, type JsonObject } from './frame-fields.js';
+import { parseJsonObject, readIsoTime, readString, readTick, type JsonObject } from './frame-fields.js';
 import { rejectFrame } from './frame-rejection.js';
-import { controlFrame, heartbeatFrame, rejectedFrame, ticksFrame, transportFrame } from './parsed-frame.js';
+import { controlFrame, heartbeatFrame, rejectedFrame, ticksOfDataArray, transportFrame } from './parsed-frame.js';
 
 // Protocol facts: docs/protocols/kraken.md (v2 JSON objects, `BTC/USD` symbols, automatic
 // `heartbeat` channel, idle connections closed after about a minute, ~150 connection attempts / 10 min).
@@ -92,16 +92,7 @@ export const kraken: Connector = {
     if (typeof channel !== 'string') return rejectedFrame(rejectFrame('wrong_shape', frame, 'neither channel nor method'));
     if (channel === 'heartbeat') return heartbeatFrame;
     if (channel !== 'ticker') return transportFrame; // status, channels we did not ask for
-    const data = message['data'];
-    if (!Array.isArray(data) || data.length === 0) return rejectedFrame(rejectFrame('wrong_shape', frame, 'data is not a non-empty array'));
-    const ticks: Tick[] = [];
-    for (const entry of data) {
-      if (!isJsonObject(entry)) return rejectedFrame(rejectFrame('wrong_shape', frame, 'data entry is not an object'));
-      const tick = tickOf(entry, frame, receivedAt, symbols);
-      if ('reason' in tick) return rejectedFrame(tick);
-      ticks.push(tick);
-    }
-    return ticksFrame(ticks);
+    return ticksOfDataArray(message['data'], frame, (entry) => tickOf(entry, frame, receivedAt, symbols));
   },
 
   pingMessage: () => '{"method":"ping"}',

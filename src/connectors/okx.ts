@@ -4,7 +4,7 @@ import type { Tick } from '../domain/tick.js';
 import type { Connector, FeedControl, NativeSymbols, ParsedFrame } from './connector.js';
 import { isJsonObject, parseJsonObject, readEpochMs, readString, readTick, type JsonObject } from './frame-fields.js';
 import { rejectFrame } from './frame-rejection.js';
-import { controlFrame, rejectedFrame, ticksFrame, transportFrame } from './parsed-frame.js';
+import { controlFrame, rejectedFrame, ticksOfDataArray, transportFrame } from './parsed-frame.js';
 
 // Protocol facts: docs/protocols/okx.md (one subscribe with an `args` object per instrument, one ack per arg,
 // pushes only on change, text `ping`/`pong` keepalive, 30 s idle close, 64008 notice, 60018 naming the instId
@@ -101,16 +101,7 @@ export const okx: Connector = {
       return rejectedFrame(rejectFrame('wrong_shape', frame, 'neither an event nor a push'));
     }
     if (arg['channel'] !== 'tickers') return transportFrame; // a channel we did not ask for
-    const data = message['data'];
-    if (!Array.isArray(data) || data.length === 0) return rejectedFrame(rejectFrame('wrong_shape', frame, 'data is not a non-empty array'));
-    const ticks: Tick[] = [];
-    for (const entry of data) {
-      if (!isJsonObject(entry)) return rejectedFrame(rejectFrame('wrong_shape', frame, 'data entry is not an object'));
-      const tick = tickOf(entry, frame, receivedAt, symbols);
-      if ('reason' in tick) return rejectedFrame(tick);
-      ticks.push(tick);
-    }
-    return ticksFrame(ticks);
+    return ticksOfDataArray(message['data'], frame, (entry) => tickOf(entry, frame, receivedAt, symbols));
   },
 
   pingMessage: () => 'ping',

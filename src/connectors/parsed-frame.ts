@@ -1,6 +1,8 @@
 import type { FrameRejection } from '../domain/feed-status.js';
 import type { Tick } from '../domain/tick.js';
 import type { FeedControl, ParsedFrame } from './connector.js';
+import { isJsonObject, type JsonObject } from './frame-fields.js';
+import { rejectFrame } from './frame-rejection.js';
 
 /**
  * Builders of {@link ParsedFrame} values for connectors' `parse`, so a parser
@@ -42,4 +44,26 @@ export function controlFrame(control: FeedControl): ParsedFrame {
  */
 export function rejectedFrame(rejection: FrameRejection): ParsedFrame {
   return { kind: 'rejected', rejection };
+}
+
+/**
+ * The ticks of a push whose `data` is an array of entries, one tick each (OKX
+ * `tickers`, Kraken v2 `ticker`): all of them, or the frame rejected whole at
+ * the first entry that is not an object or not a valid tick, so a half-read
+ * frame never becomes ticks.
+ *
+ * @example
+ * ticksOfDataArray(message['data'], frame, (entry) => tickOf(entry, frame, receivedAt));
+ * // { kind: 'ticks', ticks: [...] } or { kind: 'rejected', rejection: { reason: 'wrong_shape', ... } }
+ */
+export function ticksOfDataArray(data: unknown, frame: string, readTick: (entry: JsonObject) => Tick | FrameRejection): ParsedFrame {
+  if (!Array.isArray(data) || data.length === 0) return rejectedFrame(rejectFrame('wrong_shape', frame, 'data is not a non-empty array'));
+  const ticks: Tick[] = [];
+  for (const entry of data) {
+    if (!isJsonObject(entry)) return rejectedFrame(rejectFrame('wrong_shape', frame, 'data entry is not an object'));
+    const tick = readTick(entry);
+    if ('reason' in tick) return rejectedFrame(tick);
+    ticks.push(tick);
+  }
+  return ticksFrame(ticks);
 }
