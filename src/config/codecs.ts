@@ -4,6 +4,7 @@ import { isTimeZone, parseClockTime } from '../domain/quiet-hours.js';
 import { parseIsoTime } from '../domain/silence.js';
 import { ASSET_ALIASES, canonicalSymbol, exchangeSymbol, isSymbolError } from '../domain/symbol.js';
 import type { DivergenceMarket } from '../domain/config-types.js';
+import { MAX_WINDOW_MS } from '../domain/window-limits.js';
 
 /**
  * io-ts codecs for the YAML as written (snake_case, optional keys optional).
@@ -28,6 +29,8 @@ function refined<C extends t.Mixed>(codec: C, name: string, ok: (value: t.TypeOf
 export const Fraction = refined(t.number, 'Fraction', (n) => n > 0 && n <= 1);
 export const Hysteresis = refined(t.number, 'Hysteresis', (n) => n >= 0 && n < 1);
 export const PositiveMs = refined(t.number, 'PositiveMs', (n) => Number.isInteger(n) && n > 0);
+/** A rule window: whole ms, at most {@link MAX_WINDOW_MS} (the windows keep 32-bit time offsets). */
+export const WindowMs = refined(t.number, 'WindowMs', (n) => Number.isInteger(n) && n > 0 && n <= MAX_WINDOW_MS);
 export const NonNegativeMs = refined(t.number, 'NonNegativeMs', (n) => Number.isInteger(n) && n >= 0);
 export const NonNegativeSeconds = refined(t.number, 'NonNegativeSeconds', (n) => Number.isFinite(n) && n >= 0);
 export const Port = refined(t.number, 'Port', (n) => Number.isInteger(n) && n >= 1 && n <= 65535);
@@ -75,7 +78,7 @@ export function symbolCodec(exchange: string) {
 export const PositivePrice = refined(t.number, 'PositivePrice', (n) => Number.isFinite(n) && n > 0);
 
 /** The thresholds an exchange's `thresholds` (or a symbol object) may override: the other windows stay global. */
-const thresholdOverrideProps = { pct_24h: Fraction, pct_short: Fraction, window_short_ms: PositiveMs };
+const thresholdOverrideProps = { pct_24h: Fraction, pct_short: Fraction, window_short_ms: WindowMs };
 
 export const ThresholdOverridesCodec = t.partial(thresholdOverrideProps, 'ThresholdOverrides');
 
@@ -134,9 +137,9 @@ export const ExchangesCodec = t.partial(
 
 export const ThresholdsCodec = t.partial({
   pct_24h: Fraction,
-  window_24h_ms: PositiveMs,
+  window_24h_ms: WindowMs,
   pct_short: Fraction,
-  window_short_ms: PositiveMs,
+  window_short_ms: WindowMs,
 });
 
 export const EmailCodec = t.intersection([
@@ -326,6 +329,7 @@ export const EXPECTATIONS: Readonly<Record<string, string>> = {
   Fraction: 'a fraction in (0, 1] (0.05 = 5 %)',
   Hysteresis: 'a fraction in [0, 1)',
   PositiveMs: 'a whole number of milliseconds > 0',
+  WindowMs: `a whole number of milliseconds from 1 to ${MAX_WINDOW_MS} (49.7 days)`,
   NonNegativeMs: 'a whole number of milliseconds >= 0',
   NonNegativeSeconds: 'a number of seconds >= 0',
   Port: 'a port number 1-65535',

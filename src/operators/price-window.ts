@@ -1,15 +1,10 @@
+import { MAX_WINDOW_MS } from '../domain/window-limits.js';
+
 /** Disjoint blind intervals remembered per window; more within one window are merged (see `addGap`). */
 const MAX_GAPS = 64;
 
 /** Most buckets a window may have. */
 const MAX_BUCKETS = 65_536;
-
-/**
- * Longest window, ms (2^32 - 2^16, 49.7 days). The queues keep times as 32-bit
- * offsets from a per-window base that moves forward as time does; everything a
- * window still needs must lie within 2^32 ms of it.
- */
-const MAX_WINDOW_MS = 2 ** 32 - 2 ** 16;
 
 /** Largest time offset from the base a Uint32 holds. */
 const MAX_OFFSET = 0xffff_ffff;
