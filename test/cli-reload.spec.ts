@@ -152,10 +152,11 @@ ${extra}state_dir: ${join(dir.path, 'state')}
     const fromPage = await fetch(`${base}/-/reload`, { method: 'POST', headers: { origin: 'http://evil.example' } });
     expect(fromPage.status).to.equal(403);
 
-    config(['ETH/USDT'], 'http:\n  listen: 127.0.0.1:1\n');
+    // (http.listen would not do here: under --http the file's listen is not in use.)
+    config(['ETH/USDT'], '  feed_down_after_ms: 5000\n');
     const applied = await fetch(`${base}/-/reload`, { method: 'POST' });
     expect(applied.status).to.equal(200);
-    expect(await applied.json()).to.deep.equal({ status: 'ok', changes: 'binance: +ETH/USDT, -BTC/USDT', needsRestart: ['http.listen'] });
+    expect(await applied.json()).to.deep.equal({ status: 'ok', changes: 'binance: +ETH/USDT, -BTC/USDT', needsRestart: ['alerts.feed_down_after_ms'] });
     await waitUntil(() => binance.streamsOf(0).join() === 'ethusdt@ticker', 'BTC/USDT unsubscribed, ETH/USDT subscribed');
     expect(binance.connectionAttempts).to.equal(1);
 

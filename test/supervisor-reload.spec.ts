@@ -98,6 +98,23 @@ describe('supervisor: reload(config) on the running handle (library use, loopbac
     expect(lines.filter((line) => line.includes('[WARN] supervisor: config reload: the divergence rule keeps comparing the markets it compared at start'))).to.have.length(1);
   });
 
+  it('a changed http.listen needs a restart, unless --http (options.http) overrides it: then no WARN', async () => {
+    const moved = (config: Config): Config => ({ ...config, http: { ...config.http, listen: '127.0.0.1:1' } });
+    handle = createSupervisor(configOf(), { logger }).run();
+    await handle.ready;
+    expect(await handle.reload(moved(configOf()))).to.deep.include({ ok: true, needsRestart: ['http.listen'] });
+    expect(lines.filter((line) => line.includes('[WARN] supervisor: config reload: http.listen changed'))).to.have.length(1);
+    await handle.stop();
+
+    lines.length = 0;
+    handle = createSupervisor(configOf(), { logger, http: '127.0.0.1:0' }).run();
+    await handle.ready;
+    expect(await handle.reload(moved(configOf()))).to.deep.include({ ok: true, needsRestart: [] });
+    expect(lines.filter((line) => line.includes('[WARN]'))).to.deep.equal([]);
+    // The server still listens where --http put it.
+    expect((await fetch(`${handle.httpUrl()}/livez`)).status).to.equal(200);
+  });
+
   it('refuses a config a start would refuse, naming the key, and keeps the old one', async () => {
     handle = createSupervisor(configOf(), { logger }).run();
     await handle.ready;

@@ -28,6 +28,11 @@ export interface ConfigReloaderOptions {
   readonly now: () => number;
   /** Reads the config again for `reload()` without an argument. */
   readonly loadConfig?: () => Promise<Config>;
+  /**
+   * Keys the command line overrides (`http.listen` under `--http`): the file's
+   * value is not in use, so a change to it needs no restart and gets no WARN.
+   */
+  readonly overridden?: readonly string[];
 }
 
 /** `candidate` with the value `kept` has at each dotted path (two levels at most): what a reload cannot change. */
@@ -109,8 +114,10 @@ export function configReloader(initial: Config, options: ConfigReloaderOptions):
     const before = config$.value;
     const diff = configDiff(before, candidate);
     const next = withKept(candidate, before, diff.needsRestart);
-    if (diff.needsRestart.length > 0) {
-      logger.warn(`config reload: ${diff.needsRestart.join(', ')} changed: a restart applies ${diff.needsRestart.length === 1 ? 'it' : 'them'}; until then the value read at start stays`);
+    const overridden = new Set(options.overridden ?? []);
+    const needsRestart = diff.needsRestart.filter((key) => !overridden.has(key));
+    if (needsRestart.length > 0) {
+      logger.warn(`config reload: ${needsRestart.join(', ')} changed: a restart applies ${needsRestart.length === 1 ? 'it' : 'them'}; until then the value read at start stays`);
     }
     // The divergence rule's groups (which markets it compares) are built at start from the exchanges' symbols.
     if (next.alerts.divergence !== undefined && diff.exchanges.some((change) => change.feed !== 'none')) {
@@ -120,7 +127,7 @@ export function configReloader(initial: Config, options: ConfigReloaderOptions):
     config$.next(next);
     logger.info(`config reloaded: ${changes}`);
     outcomes$.next({ ok: true, at: now() });
-    return { ok: true, changes, needsRestart: diff.needsRestart };
+    return { ok: true, changes, needsRestart };
   };
 
   return {

@@ -82,7 +82,13 @@ export function createSupervisor(config: Config, options: SupervisorOptions = {}
   const scheduler = options.scheduler ?? asyncScheduler;
   const now = options.now ?? Date.now;
   // The running config: the parts follow it, and a reload of run()'s handle changes it.
-  const reloader = configReloader(config, { logger, now, ...(options.loadConfig ? { loadConfig: options.loadConfig } : {}) });
+  const reloader = configReloader(config, {
+    logger,
+    now,
+    ...(options.loadConfig ? { loadConfig: options.loadConfig } : {}),
+    // `--http` (options.http) wins over the file's http.listen: a change there is not in use.
+    ...(options.http !== undefined ? { overridden: ['http.listen'] } : {}),
+  });
   const config$ = reloader.config$;
   const sources = feedSources(config, { logger, scheduler, config$, ...(options.feed ? { feed: options.feed } : {}) });
   const delivery = alertDelivery(config, {
