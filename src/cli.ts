@@ -11,7 +11,7 @@ import { loadConfig } from './config/load-config.js';
 import { summarizeConfig } from './config/summarize-config.js';
 import { decodeConfig } from './config/decode-config.js';
 import type { CaughtMail } from './demo/parse-mail.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import { parseListenAddress } from './ops/parse-listen-address.js';
 import { progressLine, type ProgressLine } from './replay/progress-line.js';
 import { renderProgress } from './replay/render-progress.js';
@@ -103,40 +103,18 @@ async function main(): Promise<void> {
   if (args.replay) return replay(args.replay, args, createSupervisor(config, { logger }), bar);
   let handle: SupervisorHandle | undefined;
   let keepAlive: NodeJS.Timeout | undefined;
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn(`received ${signal} again, exiting now`);
-      process.exit(130);
-    }
-    stopping = true;
-    logger.info(`received ${signal}, shutting down`);
-    const deadline = setTimeout(() => {
-      logger.error(`shutdown took longer than ${SHUTDOWN_BUDGET_MS} ms, exiting`);
-      process.exit(1);
-    }, SHUTDOWN_BUDGET_MS);
-    deadline.unref();
-    clearInterval(keepAlive);
-    (handle ? handle.stop() : Promise.resolve()).then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error(`shutdown failed: ${errorMessage(error)}`);
-        process.exit(1);
-      },
-    );
-  };
   // Handlers go in before the service starts, so an early signal still shuts down gracefully.
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const shutdown = onShutdownSignals(logger, async () => {
+    clearInterval(keepAlive);
+    await handle?.stop();
+    return 'stopped';
+  });
   // SIGHUP (`systemctl reload`, `kill -HUP`) re-reads the config file; without a handler it would end the process.
   // The file is read and checked exactly as at start; the supervisor applies it or keeps the old one (and says which).
   const configFile = args.config;
   const readConfig = () => loadConfig(configFile, { env: process.env });
   process.on('SIGHUP', () => {
-    if (stopping) return;
+    if (shutdown.stopping()) return;
     logger.info(`received SIGHUP, reloading ${configFile}`);
     void handle?.reload();
   });
@@ -152,6 +130,41 @@ async function main(): Promise<void> {
   });
   // A daemon runs until it is told to stop, whatever its feeds are doing.
   keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
+}
+
+/**
+ * Graceful shutdown on SIGINT and SIGTERM, for the service and the demo alike:
+ * the first signal runs `stop` (which resolves to the line logged before exit 0)
+ * within SHUTDOWN_BUDGET_MS, else exit 1 with an ERROR; a second signal exits 130 at once.
+ */
+function onShutdownSignals(logger: Logger, stop: () => Promise<string>): { stopping(): boolean } {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(`received ${signal} again, exiting now`);
+      process.exit(130);
+    }
+    stopping = true;
+    logger.info(`received ${signal}, shutting down`);
+    const deadline = setTimeout(() => {
+      logger.error(`shutdown took longer than ${SHUTDOWN_BUDGET_MS} ms, exiting`);
+      process.exit(1);
+    }, SHUTDOWN_BUDGET_MS);
+    deadline.unref();
+    stop().then(
+      (line) => {
+        logger.info(line);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error(`shutdown failed: ${errorMessage(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { stopping: () => stopping };
 }
 
 /** True while process `pid` runs (EPERM: it runs, as another user). */
@@ -254,28 +267,11 @@ async function demo(args: CliArgs): Promise<void> {
   say.info(`state (journal, cursors) in ${stateDir}: the journal is ${join(stateDir, 'alerts.jsonl')}`);
 
   const handle = createSupervisor(config, { logger, caughtMail$: mail$ }).run();
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn(`received ${signal} again, exiting now`);
-      process.exit(130);
-    }
-    stopping = true;
-    logger.info(`received ${signal}, shutting down`);
-    setTimeout(() => process.exit(1), SHUTDOWN_BUDGET_MS).unref();
-    handle
-      .stop()
-      .then(() => Promise.all([catcher.close(), binance.close(), coinbase.close()]))
-      .then(
-        () => {
-          logger.info(`stopped; the demo's journal stays in ${stateDir}`);
-          process.exit(0);
-        },
-        (error: unknown) => fail(`shutdown failed: ${errorMessage(error)}`, 1),
-      );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  onShutdownSignals(logger, async () => {
+    await handle.stop();
+    await Promise.all([catcher.close(), binance.close(), coinbase.close()]);
+    return `stopped; the demo's journal stays in ${stateDir}`;
+  });
   // The demo builds its config in code: there is no file to reload, and SIGHUP must not end it either.
   process.on('SIGHUP', () => say.warn('received SIGHUP: the demo has no config file to reload; still running'));
   handle.ready.then(
