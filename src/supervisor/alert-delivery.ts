@@ -110,13 +110,14 @@ export function alertDelivery(config: Config, options: AlertDeliveryOptions): Al
           let previous = new Map(channels.map((channel) => [channel.id, instanceOf(config, channel)]));
           return options.config$!.pipe(
             map((latest) => {
+              // Read from the journal at most once per reload, however many channels need it.
+              let inForce: readonly JournalEntry[] | undefined;
+              const inForceNow = () => (inForce ??= restoredFromJournal(latest, { logger: silentLogger, now: (options.now ?? Date.now)(), journalPath }).inForce);
               const next = (given ?? build(latest)).map((channel) => {
                 const kept = previous.get(channel.id);
                 if (kept !== undefined && kept.settings === settingsOf(latest, channel)) return kept;
                 // A rebuilt channel that keeps alerts firing (Alertmanager) fires again what is in force, as at a start.
-                if (channel.restore && kept?.channel !== channel) {
-                  channel.restore(restoredFromJournal(latest, { logger: silentLogger, now: (options.now ?? Date.now)(), journalPath }).inForce);
-                }
+                if (channel.restore && kept?.channel !== channel) channel.restore(inForceNow());
                 return instanceOf(latest, channel);
               });
               previous = new Map(next.map((instance) => [instance.channel.id, instance]));
