@@ -15,12 +15,20 @@ interface CoinbaseSocket {
   sequence: number;
 }
 
-/** The channel objects of a Coinbase subscribe/unsubscribe message, with root `product_ids` as the fallback. */
-function requested(message: { product_ids?: unknown; channels?: unknown }): [string, string[]][] {
+/**
+ * The (channel, product ids) pairs a Coinbase subscribe/unsubscribe message asks
+ * for: channel objects with their own `product_ids`, or channel names with the
+ * root `product_ids`. Shared with the test suite's fake Coinbase.
+ *
+ * @example
+ * requestedChannels({ product_ids: ['BTC-USD'], channels: ['ticker', { name: 'heartbeat', product_ids: ['ETH-USD'] }] });
+ * // [['ticker', ['BTC-USD']], ['heartbeat', ['ETH-USD']]]
+ */
+export function requestedChannels(message: { product_ids?: unknown; channels?: unknown }): [string, string[]][] {
   const rootIds = Array.isArray(message.product_ids) ? message.product_ids.map(String) : [];
   return (Array.isArray(message.channels) ? message.channels : []).map((channel: unknown) => {
     if (typeof channel === 'string') return [channel, rootIds];
-    const named = channel as { name?: unknown; product_ids?: unknown };
+    const named = (channel ?? {}) as { name?: unknown; product_ids?: unknown }; // a null entry, as the fake Coinbase tolerates
     return [String(named.name), Array.isArray(named.product_ids) ? named.product_ids.map(String) : rootIds];
   });
 }
@@ -38,7 +46,7 @@ const coinbaseProtocol: SimulatedProtocol<CoinbaseSocket> = {
       return ['{"type":"error","message":"Malformed JSON"}'];
     }
     if (message.type !== 'subscribe' && message.type !== 'unsubscribe') return [];
-    const wanted = requested(message);
+    const wanted = requestedChannels(message);
     if (wanted.length === 0) return ['{"type":"error","message":"Failed to subscribe","reason":"No channels provided"}'];
     for (const [name, ids] of wanted) {
       const set = state.channels.get(name) ?? new Set<string>();

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { requestedChannels } from '../../src/demo/simulated-coinbase.js';
 import { FakeExchangeServer } from './fake-exchange-server.js';
 import type { TickerFields } from './fake-binance-server.js';
 
@@ -66,12 +67,7 @@ export class FakeCoinbaseServer extends FakeExchangeServer {
       return;
     }
     if (request.type !== 'subscribe' && request.type !== 'unsubscribe') return;
-    const rootIds = Array.isArray(request.product_ids) ? request.product_ids.map(String) : [];
-    const wanted: [string, string[]][] = (Array.isArray(request.channels) ? request.channels : []).map((channel) =>
-      typeof channel === 'string'
-        ? [channel, rootIds]
-        : [String(channel?.name), Array.isArray(channel?.product_ids) ? channel.product_ids.map(String) : rootIds],
-    );
+    const wanted = requestedChannels(request);
     if (wanted.length === 0) {
       ws.send('{"message":"Failed to subscribe","reason":"No channels provided","type":"error"}');
       return;
