@@ -1,4 +1,4 @@
-import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, Observable, type SchedulerLike, type Subscription, VirtualTimeScheduler } from 'rxjs';
 import type { Tick } from '../domain/tick.js';
 import { type Logger, silentLogger } from '../log.js';
 import { checkTick } from './check-tick.js';
@@ -10,6 +10,23 @@ const MAX_WARNINGS = 100;
 
 /** Node timers cannot wait longer than this; a longer pause is waited out in steps. */
 const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Moves a virtual clock on to `due` when nothing else is waiting on it until
+ * then (no queued action due at or before `due`, and `due` within its frame
+ * limit), so the tick due then can be emitted at once: the same order and the
+ * same `now()` as scheduling it, without an action (and a sort of the queue) per
+ * tick. A replay of distinct timestamps scheduled one action per tick, about 8 %
+ * of a 500,000-tick `--replay`. Any other scheduler: false, schedule as usual.
+ */
+function advanceVirtualClock(scheduler: SchedulerLike, due: number): boolean {
+  if (!(scheduler instanceof VirtualTimeScheduler) || due > scheduler.maxFrames || due < scheduler.frame) return false;
+  const waiting = scheduler.actions[0];
+  // An action due at the same time was scheduled before this tick would be: it runs first.
+  if (waiting !== undefined && waiting.delay <= due) return false;
+  scheduler.frame = due;
+  return true;
+}
 
 /** Options of {@link replayTicks}. */
 export interface ReplayOptions {
@@ -181,7 +198,7 @@ export function replayTicks(source: string | Iterable<Tick>, options: ReplayOpti
           ticks += 1;
           subscriber.next(tick);
           tick = read();
-          if (tick !== undefined && tick.ts > lastTs) break;
+          if (tick !== undefined && tick.ts > lastTs && !advanceVirtualClock(scheduler, startedAt + (tick.ts - firstTs!))) break;
         }
       } catch (error) {
         lines.close();

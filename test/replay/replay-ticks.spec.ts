@@ -90,6 +90,22 @@ describe('replayTicks', () => {
     expect(completedAt).to.equal((minutes - 1) * 60_000);
   });
 
+  it('keeps time order with other work on the same VirtualTimeScheduler (timers between ticks, and at a tick\'s time)', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const events: string[] = [];
+    const ticks = [tick(1, 0), tick(2, 10), tick(3, 20), tick(4, 30), tick(5, 40)];
+    // Scheduled before the replay starts: at 15 (between two ticks) and at 30 (a tick's time: scheduled first, runs first).
+    scheduler.schedule(() => events.push(`timer@${scheduler.now()}`), 15);
+    scheduler.schedule(() => events.push(`timer@${scheduler.now()}`), 30);
+    replayTicks(ticks, { scheduler }).subscribe((t) => {
+      events.push(`tick${t.price}@${scheduler.now()}`);
+      // Work a tick schedules for later runs at its time, before the ticks after it.
+      if (t.price === 2) scheduler.schedule(() => events.push(`after2@${scheduler.now()}`), 5);
+    });
+    scheduler.flush();
+    expect(events).to.deep.equal(['tick1@0', 'tick2@10', 'timer@15', 'after2@15', 'tick3@20', 'timer@30', 'tick4@30', 'tick5@40']);
+  });
+
   it('waits out a pause longer than a timer can', () => {
     const scheduler = new VirtualTimeScheduler();
     const at: number[] = [];
