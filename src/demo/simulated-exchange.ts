@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
 import type { Logger } from '../log.js';
 import { scriptedMove } from './scripted-market.js';
 
@@ -66,6 +66,9 @@ export async function startSimulatedExchange<T>(protocol: SimulatedProtocol<T>, 
   const log = options.logger;
   const started = now();
   const sockets = new Map<WebSocket, T>();
+  // Imported here, not at the top: the CLI's bundle holds this module, and a static
+  // import there would load ws on every start of the CLI, not only for the demo.
+  const { WebSocketServer } = await import('ws');
   const wss = new WebSocketServer({ noServer: true });
   const http = createServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('a WebSocket endpoint: ws://\n'));
   // A lagging exchange starts a lag behind the script (the modulo keeps the phase in 0..1).
