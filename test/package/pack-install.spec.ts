@@ -81,7 +81,7 @@ describe('the published package (npm pack, install, import)', function () {
 
   it('ships dist and docs, no tests or fixtures', () => {
     const listed = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    expect(listed).to.include.members(['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'config/exchanges.yaml']);
+    expect(listed).to.include.members(['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/cli.licenses.txt', 'config/exchanges.yaml']);
     expect(listed.filter((f) => /^(test|bench|examples|src)\//.test(f) || f.endsWith('.jsonl'))).to.deep.equal([]);
   });
 
