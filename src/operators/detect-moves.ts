@@ -9,9 +9,8 @@ import { moveRearmedOf, priceAlertOf, type PriceMove } from './price-move.js';
 import { ruleCandidate } from './price-rules.js';
 import { RestoredLevels } from './restored-levels.js';
 import { initialLevels, MOVE_ROWS, READING, RULE_TABLE } from './rule-table.js';
-import type { SymbolRuleSet } from './symbol-rule-set.js';
 import { levelsDiffer, type RulesUpdate, subscribeUpdates } from './rules-update.js';
-import { TickMeter } from './tick-meter.js';
+import { type SymbolTrack, TickMeter } from './tick-meter.js';
 import { readTickMetrics, type TickMetrics } from './tick-metrics.js';
 
 /** Options of {@link detectMoves} (and `detectAlerts`). */
@@ -107,14 +106,15 @@ export function detectMoves(thresholds: Thresholds, options: DetectMovesOptions 
   new TickMeter(thresholds, { buckets, overrides }); // a bad window throws here, not on the first tick
   const restored = new RestoredLevels(options.restored ?? []);
   // The dedupe levels of a new (exchange, symbol), seeded from the restored ones: once per symbol, not per tick.
-  const newState = (rules: SymbolRuleSet, tick: Tick): Float64Array => {
+  // They live in the track (one state slot per row of the rules table), next to its windows.
+  const initState = (track: SymbolTrack, tick: Tick): void => {
     const levels = initialLevels();
-    if (!restored.empty) restored.seed(tick.exchange, tick.symbol, tick.ts, levels, rules.windows);
-    return levels;
+    if (!restored.empty) restored.seed(tick.exchange, tick.symbol, tick.ts, levels, track.rules.windows);
+    for (let row = 0; row < levels.length; row++) track.setExtra(row, levels[row]!);
   };
   return (ticks) =>
     new Observable<PriceMove>((subscriber) => {
-      const meter = new TickMeter(thresholds, { buckets, overrides, newState });
+      const meter = new TickMeter(thresholds, { buckets, overrides, stateSlots: RULE_TABLE.length, initState });
       // The move rules' readings of the current tick, by READING index: written in place, never allocated per tick.
       const readings = new Float64Array(3);
       let hysteresis = initialHysteresis;
@@ -127,7 +127,7 @@ export function detectMoves(thresholds: Thresholds, options: DetectMovesOptions 
           // New price levels: the level rules start afresh (their next tick is silent).
           if (levelsDiffer(before.above, track.rules.above) || levelsDiffer(before.below, track.rules.below)) {
             const fresh = initialLevels();
-            for (let row = MOVE_ROWS; row < fresh.length; row++) track.state[row] = fresh[row]!;
+            for (let row = MOVE_ROWS; row < fresh.length; row++) track.setExtra(row, fresh[row]!);
           }
         });
         hysteresis = nextHysteresis;
@@ -140,14 +140,13 @@ export function detectMoves(thresholds: Thresholds, options: DetectMovesOptions 
           // The rules read three numbers; the full metrics object is built only when a level rises.
           const price = tick.price;
           readings[READING.change24h] = price / meter.reference24h - 1;
-          readings[READING.shortUp] = price / track.short.min - 1;
-          readings[READING.shortDown] = price / track.short.max - 1;
-          const levels = track.state;
+          readings[READING.shortUp] = price / track.min - 1;
+          readings[READING.shortDown] = price / track.max - 1;
           const rules = track.rules;
           let metrics: TickMetrics | undefined;
           for (let row = 0; row < rules.rowCount; row++) {
             const spec = RULE_TABLE[row]!;
-            const level = levels[row]!;
+            const level = track.extra(row);
             let next: number;
             if (spec.kind === 'move') {
               const signed = spec.sign * readings[spec.reading]!;
@@ -157,7 +156,7 @@ export function detectMoves(thresholds: Thresholds, options: DetectMovesOptions 
               next = nextPriceLevel(level, price, up ? rules.above : rules.below, levelHysteresis, up);
             }
             // State first: the emission below may re-enter.
-            levels[row] = next;
+            track.setExtra(row, next);
             if (next > level) {
               metrics ??= readTickMetrics(meter, track, tick);
               subscriber.next(priceAlertOf(ruleCandidate(metrics, row, rules), next, level));

@@ -6,47 +6,133 @@ const MAX_GAPS = 64;
 /** Most buckets a window may have. */
 const MAX_BUCKETS = 65_536;
 
-/** Largest time offset from the base a Uint32 holds. */
-const MAX_OFFSET = 0xffff_ffff;
-
-// The window's scalars: 64-bit floats at the start of its buffer, the ones every tick reads first.
-const LATEST_TS = 0;
-const NEWEST_BUCKET = 8;
-const BUCKET_MS = 16;
-const BASE = 24; // the queues' times are offsets from this, ms
-const FIRST_TS = 32;
-const HELD_PRICE = 40; // the last price of the newest bucket that left the window: held at its start
-const HELD_TS = 48;
-const GAPS_TOTAL = 56;
-const MIN = 64;
-const MIN_TS = 72;
-const MAX = 80;
-const MAX_TS = 88;
-const OLDEST = 96;
-const OLDEST_TS = 104;
-const COVERAGE = 112;
-const START = 120;
-const FIRST_PRICE = 128;
-const SCALARS_BYTES = 136;
-
-/** A queued low or high: its price (64-bit float) and time (32-bit offset from BASE). */
-const ITEM_BYTES = 12;
-const ITEM_TIME = 8;
-
-/** A slot's last price (64-bit float), then its time from the bucket's start: 16 bits when narrow, else 32. */
-const SLOT_TIME = 8;
-
 /** Widest bucket, ms, whose times fit a 16-bit offset from the bucket's start. */
 const NARROW_BUCKET_MS = 65_000;
 
-/** Little-endian, as the machines node runs on; DataView accessors take it per call. */
-const LE = true;
+// Hot-path numbers are `const enum` members, not module constants: tsc writes them
+// into the code as literals, so they stay constants for V8 however the code is
+// bundled (a bundler turns a module's top-level `const` into a `var`, which
+// optimized code must load on every use).
+
+/**
+ * Byte offsets of the window's state at the start of its buffer: everything a
+ * tick reads or writes besides one slot, one word of bits and the two queues'
+ * ends, packed so that it spans as few cache lines as it can. With thousands of
+ * symbols a symbol's state is cold when its tick comes: each line is a miss.
+ */
+const enum At {
+  LatestTs = 0, // f64: time of the newest tick
+  NewestBucket = 8, // f64: grid bucket of the newest tick
+  Base = 16, // f64: the queues' times are offsets from this, ms
+  HeldPrice = 24, // f64: the last price of the newest bucket that left the window, held at its start
+  HeldTs = 32, // f64
+  Coverage = 40, // f64
+  Extra = 48, // the owner's f64 slots (see `PriceWindowOptions.extraSlots`), then the fields of `Cold`
+}
+
+/** Offsets of the state a tick seldom reads, from `WindowLayout.coldAt`: after the owner's slots, so those share the first lines. */
+const enum Cold {
+  FirstTs = 0, // f64: read only until the window has moved past the first tick
+  FirstPrice = 8, // f64
+  GapsTotal = 16, // f64: only while there are blind intervals
+  Bytes = 24,
+}
+
+/** Where the window's oldest price is, as `PriceWindow.oldestFrom` says. */
+const enum OldestFrom {
+  First = 0, // the first price ever seen: the window starts before it
+  Gap = 1, // the price that ended the blind spell the window starts in
+  Held = 2, // the price held at the window's start, which then also counts in min and max
+}
+
+/** Items and slots. */
+const enum Item {
+  Bytes = 12, // a queued low or high: its price (f64) and time (u32 offset from `At.Base`)
+  Time = 8,
+  SlotTime = 8, // a slot: its last price (f64), then its time from the bucket's start: u16 when narrow, else u32
+}
+
+/** Largest time offset from the base a Uint32 holds. */
+const MAX_OFFSET = 0xffff_ffff;
 
 // Fields of one blind interval (from, to], with the price that ended it, in `gaps`.
-const GAP_FROM = 0;
-const GAP_TO = 1;
-const GAP_PRICE = 2;
-const GAP = 3;
+const enum Gap {
+  From = 0,
+  To = 1,
+  Price = 2,
+  Size = 3,
+}
+
+/** A window's blind intervals, oldest first: a ring of `MAX_GAPS` (from, to, price) triples. */
+interface Gaps {
+  readonly data: Float64Array;
+  head: number;
+  size: number;
+}
+
+/**
+ * What every window of one shape (length, buckets, extremes, extra slots)
+ * shares: its constants and its buffer's layout, read on every tick and kept
+ * once for all symbols, so they stay in the cache.
+ */
+interface WindowLayout {
+  readonly windowMs: number;
+  readonly buckets: number;
+  readonly bucketMs: number;
+  readonly extremes: boolean;
+  /** Whether a slot's time fits 16 bits. */
+  readonly narrow: boolean;
+  readonly slotBytes: number;
+  /** Items per queue: one more than the buckets (a time on a bucket's edge may land in the next one by float rounding); 0 without extremes. */
+  readonly capacity: number;
+  readonly extraSlots: number;
+  /** Byte offset of the fields of `Cold`. */
+  readonly coldAt: number;
+  /** Byte offsets of the lows, the highs, the slots and the slots' bits, and the buffer's size. */
+  readonly lowsAt: number;
+  readonly highsAt: number;
+  readonly slotsAt: number;
+  readonly bitsAt: number;
+  readonly bytes: number;
+}
+
+const layouts = new Map<string, WindowLayout>();
+
+/** The shared layout of a window shape, made on first use (a handful of shapes per process). */
+function layoutOf(windowMs: number, buckets: number, extremes: boolean, extraSlots: number): WindowLayout {
+  const key = `${windowMs}/${buckets}/${extremes}/${extraSlots}`;
+  let layout = layouts.get(key);
+  if (layout === undefined) {
+    const bucketMs = windowMs / buckets;
+    const narrow = bucketMs <= NARROW_BUCKET_MS;
+    const capacity = extremes ? buckets + 1 : 0;
+    const slotBytes = Item.SlotTime + (narrow ? 2 : 4);
+    const coldAt = At.Extra + extraSlots * 8;
+    const lowsAt = coldAt + Cold.Bytes;
+    const highsAt = lowsAt + capacity * Item.Bytes;
+    const slotsAt = highsAt + capacity * Item.Bytes;
+    const bitsAt = slotsAt + buckets * slotBytes;
+    const bytes = bitsAt + Math.ceil(buckets / 32) * 4;
+    layout = ({ windowMs, buckets, bucketMs, extremes, narrow, slotBytes, capacity, extraSlots, coldAt, lowsAt, highsAt, slotsAt, bitsAt, bytes });
+    layouts.set(key, layout);
+  }
+  return layout;
+}
+
+/** The layout of a window of this shape, or a RangeError naming what is wrong. */
+function checkedLayout(windowMs: number, buckets: number, options: PriceWindowOptions): WindowLayout {
+  if (!(windowMs > 0) || !(windowMs <= MAX_WINDOW_MS)) {
+    throw new RangeError(`window length must be a positive number of ms up to ${MAX_WINDOW_MS}, got ${windowMs}`);
+  }
+  if (!Number.isInteger(buckets) || buckets < 2 || buckets > MAX_BUCKETS) {
+    throw new RangeError(`buckets must be an integer from 2 to ${MAX_BUCKETS}, got ${buckets}`);
+  }
+  const extraSlots = options.extraSlots ?? 0;
+  if (!Number.isInteger(extraSlots) || extraSlots < 0 || extraSlots > 64) {
+    throw new RangeError(`extraSlots must be an integer from 0 to 64, got ${extraSlots}`);
+  }
+  return layoutOf(windowMs, buckets, options.extremes ?? true, extraSlots);
+}
 
 /** Options of {@link PriceWindow}. */
 export interface PriceWindowOptions {
@@ -56,6 +142,14 @@ export interface PriceWindowOptions {
    * reference) needs a third of the memory without them. Default true.
    */
   readonly extremes?: boolean;
+  /**
+   * 64-bit slots the window's owner keeps in the window's own buffer, next to
+   * the state every tick reads (`TickMeter` keeps a symbol's dedupe levels
+   * there): with thousands of symbols they then cost no cache miss of their
+   * own. Read and written with {@link PriceWindow.extra} and
+   * {@link PriceWindow.setExtra}; NaN until written. Default 0.
+   */
+  readonly extraSlots?: number;
 }
 
 /**
@@ -77,19 +171,25 @@ export interface PriceWindowOptions {
  * 4. A tick older than the newest seen (out of order) counts as seen at the
  *    newest time: the ring never moves backwards.
  *
- * Storage, in one buffer: each bucket's last price and when (in its slot,
- * bucket mod `buckets`, so its time is an offset from the bucket's start: 16
- * bits when buckets are at most 65 s wide, else 32), a bit per slot saying it
- * holds one, and two monotonic queues of (price, time) for the sliding min and
- * max, each with at most one price per bucket (room for `buckets + 1`, times as
- * 32-bit offsets from a base that follows the window; a queued price and its
- * time share 12 bytes, read through one DataView, so reading one touches one
- * cache line). Prices are kept as they came (64-bit). About 34 bytes per bucket (33.5 KiB for 1000 buckets), 10 to
- * 12 without the extremes; up to 64 blind intervals are allocated on the first.
+ * Storage, in one buffer (the window is a `DataView` over it): first the state
+ * each tick reads (newest time and bucket, the price held at the start, the
+ * coverage) and the owner's extra slots, then each bucket's last price and when
+ * (in its slot, bucket mod `buckets`, so its time is an offset from the bucket's
+ * start: 16 bits when buckets are at most 65 s wide, else 32), a bit per slot
+ * saying it holds one, and two monotonic queues of (price, time) for the sliding
+ * min and max, each with at most one price per bucket (room for `buckets + 1`,
+ * times as 32-bit offsets from a base that follows the window; a queued price and
+ * its time share 12 bytes, so reading one touches one cache line). Prices are
+ * kept as they came (64-bit). About 34 bytes per bucket (33.5 KiB for 1000
+ * buckets), 10 to 12 without the extremes; up to 64 blind intervals are
+ * allocated on the first. The constants of a window's shape are shared by all
+ * windows of that shape; the queue and slot indices are fields of the object, so
+ * a tick finds every line it needs as soon as the object is read.
  * Buckets a held price ran through are not written: the price held at the
  * window's start (the last price of the newest bucket before it) is kept aside
  * and counted in min and max, unless the start was blind; then the window's
- * oldest price is the price that ended the blind spell.
+ * oldest price is the price that ended the blind spell. Min, max and the oldest
+ * price are read from the queues and that state when asked for, not written per tick.
  *
  * @example
  * const window = new PriceWindow(60_000, 6); // 1 min in 10 s buckets
@@ -99,114 +199,103 @@ export interface PriceWindowOptions {
  * [window.min, window.max, window.oldest, window.coverage];
  * // Logs: [99, 103, 100, 1]
  */
-export class PriceWindow {
-  // Read on every tick first (V8 lays fields out in the order the constructor sets them).
-  private readonly view: DataView;
-  private newestSlot = 0; // slot of the newest bucket (kept, not derived: `%` on a float is a slow call)
-  private lowsHead = 0;
-  private lowsSize = 0;
-  private highsHead = 0;
-  private highsSize = 0;
-  private readonly capacity: number;
-  private readonly extremes: boolean;
-  /** Whether a slot's time fits 16 bits. */
-  private readonly narrow: boolean;
-  private readonly slotBytes: number;
-  /** Byte offsets of the lows, the highs, the slots and the slots' bits. */
-  private readonly lowsAt: number;
-  private readonly highsAt: number;
-  private readonly slotsAt: number;
-  private readonly bitsAt: number;
-  /** Length of the window, ms. */
-  readonly windowMs: number;
-  /** Number of buckets the window is split into. */
-  readonly buckets: number;
-  // Blind intervals, oldest first.
-  private gaps: Float64Array | undefined;
-  private gapsHead = 0;
-  private gapsSize = 0;
+export class PriceWindow extends DataView<ArrayBuffer> {
+  // The window is its own DataView: one object fewer between a symbol and its
+  // numbers, so one cache miss fewer per tick when thousands of symbols are cold.
+  // The indices a tick needs to find its lines in the buffer are fields, not in
+  // the buffer: once this object is read, every line the tick touches (state,
+  // slot, bits, both queues' ends) can be fetched at once, not one after another.
+  private readonly layout: WindowLayout;
+  private newestSlot: number; // slot of the newest bucket (kept, not derived: `%` on a float is a slow call)
+  private lowsHead: number;
+  private lowsSize: number;
+  private highsHead: number;
+  private highsSize: number;
+  /** Where the oldest price is; when `Held`, the held price also counts in min and max. */
+  private oldestFrom: OldestFrom;
+  /** Blind intervals, allocated on the first. */
+  private gaps: Gaps | undefined;
 
   /**
    * @param windowMs length of the window, ms (> 0, at most 2^32 - 2^16: 49.7 days)
    * @param buckets how many buckets to split it into, 2..65536 (default 1000)
    * @param options see {@link PriceWindowOptions}
-   * @throws RangeError for any other window length or bucket count
+   * @throws RangeError for any other window length, bucket count or count of extra slots
    */
   constructor(windowMs: number, buckets = 1000, options: PriceWindowOptions = {}) {
-    if (!(windowMs > 0) || !(windowMs <= MAX_WINDOW_MS)) {
-      throw new RangeError(`window length must be a positive number of ms up to ${MAX_WINDOW_MS}, got ${windowMs}`);
-    }
-    if (!Number.isInteger(buckets) || buckets < 2 || buckets > MAX_BUCKETS) {
-      throw new RangeError(`buckets must be an integer from 2 to ${MAX_BUCKETS}, got ${buckets}`);
-    }
-    const extremes = options.extremes ?? true;
-    const bucketMs = windowMs / buckets;
-    const narrow = bucketMs <= NARROW_BUCKET_MS;
-    // One more than the buckets: a time on a bucket's edge may land in the next one by float rounding.
-    const capacity = extremes ? buckets + 1 : 0;
-    const slotBytes = SLOT_TIME + (narrow ? 2 : 4);
-    const lowsAt = SCALARS_BYTES;
-    const highsAt = lowsAt + capacity * ITEM_BYTES;
-    const slotsAt = highsAt + capacity * ITEM_BYTES;
-    const bitsAt = slotsAt + buckets * slotBytes;
-    const view = new DataView(new ArrayBuffer(bitsAt + Math.ceil(buckets / 32) * 4));
-    this.view = view;
-    this.capacity = capacity;
-    this.extremes = extremes;
-    this.narrow = narrow;
-    this.slotBytes = slotBytes;
-    this.lowsAt = lowsAt;
-    this.highsAt = highsAt;
-    this.slotsAt = slotsAt;
-    this.bitsAt = bitsAt;
-    this.windowMs = windowMs;
-    this.buckets = buckets;
-    for (let at = 0; at < SCALARS_BYTES; at += 8) view.setFloat64(at, Number.NaN, LE);
-    view.setFloat64(COVERAGE, 0, LE);
-    view.setFloat64(BUCKET_MS, bucketMs, LE);
-    view.setFloat64(NEWEST_BUCKET, Number.NEGATIVE_INFINITY, LE);
-    view.setFloat64(GAPS_TOTAL, 0, LE);
+    const layout = checkedLayout(windowMs, buckets, options);
+    super(new ArrayBuffer(layout.bytes));
+    this.layout = layout;
+    this.newestSlot = 0;
+    this.lowsHead = 0;
+    this.lowsSize = 0;
+    this.highsHead = 0;
+    this.highsSize = 0;
+    this.oldestFrom = OldestFrom.First;
+    this.gaps = undefined;
+    for (const at of [At.LatestTs, At.HeldPrice, At.HeldTs, layout.coldAt + Cold.FirstTs, layout.coldAt + Cold.FirstPrice]) this.setFloat64(at, Number.NaN, true);
+    for (let slot = 0; slot < layout.extraSlots; slot++) this.setFloat64(At.Extra + slot * 8, Number.NaN, true);
+    this.setFloat64(At.NewestBucket, Number.NEGATIVE_INFINITY, true);
   }
 
+  /** Length of the window, ms. */
+  get windowMs(): number {
+    return this.layout.windowMs;
+  }
+  /** Number of buckets the window is split into. */
+  get buckets(): number {
+    return this.layout.buckets;
+  }
   /** Width of one bucket, ms. */
   get bucketMs(): number {
-    return this.view.getFloat64(BUCKET_MS, LE);
+    return this.layout.bucketMs;
   }
   /** Lowest price in the window after the last `add` (NaN before the first, or without extremes). */
   get min(): number {
-    return this.view.getFloat64(MIN, LE);
+    return this.extreme(this.layout.lowsAt, this.lowsHead, true, false);
   }
   /** When the lowest price was seen (the latest time, on a tie). */
   get minTs(): number {
-    return this.view.getFloat64(MIN_TS, LE);
+    return this.extreme(this.layout.lowsAt, this.lowsHead, true, true);
   }
   /** Highest price in the window after the last `add` (NaN before the first, or without extremes). */
   get max(): number {
-    return this.view.getFloat64(MAX, LE);
+    return this.extreme(this.layout.highsAt, this.highsHead, false, false);
   }
   /** When the highest price was seen (the latest time, on a tie). */
   get maxTs(): number {
-    return this.view.getFloat64(MAX_TS, LE);
+    return this.extreme(this.layout.highsAt, this.highsHead, false, true);
   }
   /** Oldest price in the window: the price held at its start, else the first price seen in it. */
   get oldest(): number {
-    return this.view.getFloat64(OLDEST, LE);
+    return this.oldestOf(false);
   }
   /** When the oldest price was seen. */
   get oldestTs(): number {
-    return this.view.getFloat64(OLDEST_TS, LE);
+    return this.oldestOf(true);
   }
   /** Fraction (0..1) of `[start, t]` for which we had a price. */
   get coverage(): number {
-    return this.view.getFloat64(COVERAGE, LE);
+    return Number.isNaN(this.latestTs) ? 0 : this.getFloat64(At.Coverage, true);
   }
   /** Start of the window after the last `add`, ms (bucket-aligned, within one bucket after `t - windowMs`). */
   get start(): number {
-    return this.view.getFloat64(START, LE);
+    if (Number.isNaN(this.latestTs)) return Number.NaN;
+    return (this.getFloat64(At.NewestBucket, true) - this.layout.buckets + 1) * this.layout.bucketMs;
   }
   /** Time of the newest tick, ms (out-of-order ticks do not move it back). */
   get latestTs(): number {
-    return this.view.getFloat64(LATEST_TS, LE);
+    return this.getFloat64(At.LatestTs, true);
+  }
+
+  /** The owner's slot `slot` (see {@link PriceWindowOptions.extraSlots}); NaN until written. */
+  extra(slot: number): number {
+    return this.getFloat64(At.Extra + slot * 8, true);
+  }
+
+  /** Writes the owner's slot `slot`. */
+  setExtra(slot: number, value: number): void {
+    this.setFloat64(At.Extra + slot * 8, value, true);
   }
 
   /**
@@ -219,30 +308,32 @@ export class PriceWindow {
    */
   add(price: number, ts: number, blindFrom?: number): void {
     if (!Number.isSafeInteger(ts)) throw new RangeError(`a window's times must be whole ms, got ${ts}`);
-    const v = this.view;
-    const latest = v.getFloat64(LATEST_TS, LE);
+    const v = this;
+    const layout = this.layout;
+    const latest = v.getFloat64(At.LatestTs, true);
     if (Number.isNaN(latest)) {
-      v.setFloat64(FIRST_TS, ts, LE);
-      v.setFloat64(FIRST_PRICE, price, LE);
-      v.setFloat64(BASE, ts, LE);
-      const bucket = this.bucketOf(ts);
-      v.setFloat64(NEWEST_BUCKET, bucket, LE);
+      v.setFloat64(layout.coldAt + Cold.FirstTs, ts, true);
+      v.setFloat64(layout.coldAt + Cold.FirstPrice, price, true);
+      v.setFloat64(At.Base, ts, true);
+      const bucket = Math.floor(ts / layout.bucketMs);
+      v.setFloat64(At.NewestBucket, bucket, true);
       this.newestSlot = this.slotOf(bucket);
       this.setLast(price, ts, bucket, true);
     } else {
       const now = ts < latest ? latest : ts;
       ts = now;
-      const bucket = this.bucketOf(now);
-      const newest = v.getFloat64(NEWEST_BUCKET, LE);
+      const bucket = Math.floor(now / layout.bucketMs);
+      const newest = v.getFloat64(At.NewestBucket, true);
       // Still in the newest bucket: the window has not moved, nothing can expire.
       const opens = bucket !== newest;
       if (opens) {
-        this.expire(newest - this.buckets + 1, bucket - this.buckets + 1);
+        const buckets = layout.buckets;
+        this.expire(newest - buckets + 1, bucket - buckets + 1);
         const step = bucket - newest;
         const slot = this.newestSlot + step;
-        this.newestSlot = step < this.buckets ? (slot >= this.buckets ? slot - this.buckets : slot) : this.slotOf(bucket);
-        v.setFloat64(NEWEST_BUCKET, bucket, LE);
-        if (this.extremes && now - v.getFloat64(BASE, LE) > MAX_OFFSET) this.rebase(now);
+        this.newestSlot = step < buckets ? (slot >= buckets ? slot - buckets : slot) : this.slotOf(bucket);
+        v.setFloat64(At.NewestBucket, bucket, true);
+        if (layout.extremes && now - v.getFloat64(At.Base, true) > MAX_OFFSET) this.rebase(now);
       }
       // The old price held from the previous tick until `from`; after that we were blind.
       if (blindFrom !== undefined && blindFrom < now) {
@@ -251,41 +342,38 @@ export class PriceWindow {
       }
       this.setLast(price, now, bucket, opens);
     }
-    if (this.extremes) this.observeExtremes(price, ts);
-    v.setFloat64(LATEST_TS, ts, LE);
+    if (layout.extremes) this.observeExtremes(price, ts);
+    v.setFloat64(At.LatestTs, ts, true);
     this.measure(ts);
-  }
-
-  /** The grid bucket a time falls in. */
-  private bucketOf(ts: number): number {
-    return Math.floor(ts / this.view.getFloat64(BUCKET_MS, LE));
   }
 
   /** The slot of a bucket's last price (times before 1970 make negative buckets). */
   private slotOf(bucket: number): number {
-    const slot = bucket % this.buckets;
-    return slot < 0 ? slot + this.buckets : slot;
+    const buckets = this.layout.buckets;
+    const slot = bucket % buckets;
+    return slot < 0 ? slot + buckets : slot;
   }
 
-  /** Position `offset` places after `from` in a queue of `capacity` items. */
+  /** Position `offset` places after `from` in a queue. */
   private wrap(from: number, offset: number): number {
     const at = from + offset;
-    return at >= this.capacity ? at - this.capacity : at;
+    return at >= this.layout.capacity ? at - this.layout.capacity : at;
   }
 
   /** Records `price`, seen at `ts`, as the last price of `bucket`, the newest (`opens`: its first). */
   private setLast(price: number, ts: number, bucket: number, opens: boolean): void {
-    const v = this.view;
+    const v = this;
+    const layout = this.layout;
     const slot = this.newestSlot;
     if (opens) {
-      const word = this.bitsAt + ((slot >>> 5) << 2);
-      v.setUint32(word, v.getUint32(word, LE) | (1 << (slot & 31)), LE);
+      const word = layout.bitsAt + ((slot >>> 5) << 2);
+      v.setUint32(word, v.getUint32(word, true) | (1 << (slot & 31)), true);
     }
-    const at = this.slotsAt + slot * this.slotBytes;
-    v.setFloat64(at, price, LE);
-    const offset = ts - Math.floor(bucket * v.getFloat64(BUCKET_MS, LE));
-    if (this.narrow) v.setUint16(at + SLOT_TIME, offset, LE);
-    else v.setUint32(at + SLOT_TIME, offset, LE);
+    const at = layout.slotsAt + slot * layout.slotBytes;
+    v.setFloat64(at, price, true);
+    const offset = ts - Math.floor(bucket * layout.bucketMs);
+    if (layout.narrow) v.setUint16(at + Item.SlotTime, offset, true);
+    else v.setUint32(at + Item.SlotTime, offset, true);
   }
 
   /**
@@ -295,29 +383,31 @@ export class PriceWindow {
    * its own bucket that stays better than it: both leave the window together.
    */
   private observeExtremes(price: number, now: number): void {
-    const base = this.view.getFloat64(BASE, LE);
-    this.lowsSize = this.enqueue(this.lowsAt, this.lowsHead, this.lowsSize, price, now, base, true);
-    this.highsSize = this.enqueue(this.highsAt, this.highsHead, this.highsSize, price, now, base, false);
+    const base = this.getFloat64(At.Base, true);
+    this.lowsSize = this.enqueue(this.layout.lowsAt, this.lowsHead, this.lowsSize, price, now, base, true);
+    this.highsSize = this.enqueue(this.layout.highsAt, this.highsHead, this.highsSize, price, now, base, false);
   }
 
   /** {@link observeExtremes} on one queue (`lows`: prices increase from its head, else decrease); returns its new size. */
   private enqueue(at: number, head: number, size: number, price: number, now: number, base: number, lows: boolean): number {
-    const v = this.view;
-    const c = this.capacity;
+    const v = this;
+    const c = this.layout.capacity;
     let back = 0;
     while (size > 0) {
       const k = head + size - 1;
-      back = at + (k >= c ? k - c : k) * ITEM_BYTES;
-      const queued = v.getFloat64(back, LE);
+      back = at + (k >= c ? k - c : k) * Item.Bytes;
+      const queued = v.getFloat64(back, true);
       if (lows ? queued < price : queued > price) break;
       size -= 1;
     }
-    if (size > 0 && this.sameBucket(v.getUint32(back + ITEM_TIME, LE) + base, now)) return size;
-    const k = head + size;
-    const item = at + (k >= c ? k - c : k) * ITEM_BYTES;
-    v.setFloat64(item, price, LE);
-    v.setUint32(item + ITEM_TIME, now - base, LE);
-    return size + 1;
+    if (size === 0 || !this.sameBucket(v.getUint32(back + Item.Time, true) + base, now)) {
+      const k = head + size;
+      const item = at + (k >= c ? k - c : k) * Item.Bytes;
+      v.setFloat64(item, price, true);
+      v.setUint32(item + Item.Time, now - base, true);
+      size += 1;
+    }
+    return size;
   }
 
   /**
@@ -325,9 +415,8 @@ export class PriceWindow {
    * it (the same products of bucket and width), so both leave the window together.
    */
   private sameBucket(queued: number, now: number): boolean {
-    const v = this.view;
-    const bucketMs = v.getFloat64(BUCKET_MS, LE);
-    const newest = v.getFloat64(NEWEST_BUCKET, LE);
+    const bucketMs = this.layout.bucketMs;
+    const newest = this.getFloat64(At.NewestBucket, true);
     return queued >= newest * bucketMs && now < (newest + 1) * bucketMs;
   }
 
@@ -339,13 +428,15 @@ export class PriceWindow {
    * O(buckets / 32) once.
    */
   private expire(from: number, to: number): void {
-    const v = this.view;
-    const n = this.buckets;
-    const bitsAt = this.bitsAt;
+    const v = this;
+    const layout = this.layout;
+    const n = layout.buckets;
+    const bitsAt = layout.bitsAt;
     // A jump of more than the window empties it: each slot is visited once.
     let remaining = to - from > n ? n : to - from;
     // The window's first bucket shares its slot with the one after the newest.
-    let slot = this.newestSlot + 1 === n ? 0 : this.newestSlot + 1;
+    const newestSlot = this.newestSlot;
+    let slot = newestSlot + 1 === n ? 0 : newestSlot + 1;
     let bucket = from;
     let held = -1;
     let heldBucket = 0;
@@ -357,10 +448,10 @@ export class PriceWindow {
       if (span > remaining) span = remaining;
       const mask = (0xffff_ffff >>> (32 - span)) << first;
       const word = bitsAt + ((slot >>> 5) << 2);
-      const bits = v.getUint32(word, LE);
+      const bits = v.getUint32(word, true);
       const hit = bits & mask;
       if (hit !== 0) {
-        v.setUint32(word, bits & ~mask, LE);
+        v.setUint32(word, bits & ~mask, true);
         const top = 31 - Math.clz32(hit); // the newest bucket among those that saw a price
         held = slot - first + top;
         heldBucket = bucket + top - first;
@@ -369,19 +460,19 @@ export class PriceWindow {
       bucket += span;
       remaining -= span;
     }
-    const bucketMs = v.getFloat64(BUCKET_MS, LE);
+    const bucketMs = layout.bucketMs;
     if (held >= 0) {
-      const at = this.slotsAt + held * this.slotBytes;
-      v.setFloat64(HELD_PRICE, v.getFloat64(at, LE), LE);
-      const offset = this.narrow ? v.getUint16(at + SLOT_TIME, LE) : v.getUint32(at + SLOT_TIME, LE);
-      v.setFloat64(HELD_TS, Math.floor(heldBucket * bucketMs) + offset, LE);
+      const at = layout.slotsAt + held * layout.slotBytes;
+      v.setFloat64(At.HeldPrice, v.getFloat64(at, true), true);
+      const offset = layout.narrow ? v.getUint16(at + Item.SlotTime, true) : v.getUint32(at + Item.SlotTime, true);
+      v.setFloat64(At.HeldTs, Math.floor(heldBucket * bucketMs) + offset, true);
     }
-    if (!this.extremes) return;
-    const c = this.capacity;
-    const start = to * bucketMs - v.getFloat64(BASE, LE);
+    if (!layout.extremes) return;
+    const start = to * bucketMs - v.getFloat64(At.Base, true);
+    const c = layout.capacity;
     let head = this.lowsHead;
     let size = this.lowsSize;
-    while (size > 0 && v.getUint32(this.lowsAt + head * ITEM_BYTES + ITEM_TIME, LE) < start) {
+    while (size > 0 && v.getUint32(layout.lowsAt + head * Item.Bytes + Item.Time, true) < start) {
       head = head + 1 === c ? 0 : head + 1;
       size -= 1;
     }
@@ -389,7 +480,7 @@ export class PriceWindow {
     this.lowsSize = size;
     head = this.highsHead;
     size = this.highsSize;
-    while (size > 0 && v.getUint32(this.highsAt + head * ITEM_BYTES + ITEM_TIME, LE) < start) {
+    while (size > 0 && v.getUint32(layout.highsAt + head * Item.Bytes + Item.Time, true) < start) {
       head = head + 1 === c ? 0 : head + 1;
       size -= 1;
     }
@@ -404,112 +495,125 @@ export class PriceWindow {
    * days) at most.
    */
   private rebase(now: number): void {
-    const v = this.view;
-    const base = v.getFloat64(BASE, LE);
-    const shift = Math.floor(now - this.windowMs) - 1 - base;
-    for (const [at, head, size] of [[this.lowsAt, this.lowsHead, this.lowsSize], [this.highsAt, this.highsHead, this.highsSize]] as const) {
+    const v = this;
+    const layout = this.layout;
+    const base = v.getFloat64(At.Base, true);
+    const shift = Math.floor(now - layout.windowMs) - 1 - base;
+    for (const [at, head, size] of [[layout.lowsAt, this.lowsHead, this.lowsSize], [layout.highsAt, this.highsHead, this.highsSize]] as const) {
       for (let k = 0; k < size; k++) {
-        const time = at + this.wrap(head, k) * ITEM_BYTES + ITEM_TIME;
-        v.setUint32(time, v.getUint32(time, LE) - shift, LE);
+        const time = at + this.wrap(head, k) * Item.Bytes + Item.Time;
+        v.setUint32(time, v.getUint32(time, true) - shift, true);
       }
     }
-    v.setFloat64(BASE, base + shift, LE);
+    v.setFloat64(At.Base, base + shift, true);
   }
 
   /** Records the blind interval `(from, to]`, ended by a tick at `price`. */
   private addGap(from: number, to: number, price: number): void {
-    const g = (this.gaps ??= new Float64Array(MAX_GAPS * GAP));
-    const v = this.view;
-    if (this.gapsSize === MAX_GAPS) {
+    const gaps = (this.gaps ??= { data: new Float64Array(MAX_GAPS * Gap.Size), head: 0, size: 0 });
+    const g = gaps.data;
+    const v = this;
+    const totalAt = this.layout.coldAt + Cold.GapsTotal;
+    if (gaps.size === MAX_GAPS) {
       // No room left: extend the newest gap. This counts the seen time between the
       // two as blind, so coverage errs low, never high.
-      const back = ((this.gapsHead + MAX_GAPS - 1) % MAX_GAPS) * GAP;
-      v.setFloat64(GAPS_TOTAL, v.getFloat64(GAPS_TOTAL, LE) + to - g[back + GAP_TO]!, LE);
-      g[back + GAP_TO] = to;
-      g[back + GAP_PRICE] = price;
+      const back = ((gaps.head + MAX_GAPS - 1) % MAX_GAPS) * Gap.Size;
+      v.setFloat64(totalAt, v.getFloat64(totalAt, true) + to - g[back + Gap.To]!, true);
+      g[back + Gap.To] = to;
+      g[back + Gap.Price] = price;
       return;
     }
-    const at = ((this.gapsHead + this.gapsSize) % MAX_GAPS) * GAP;
-    g[at + GAP_FROM] = from;
-    g[at + GAP_TO] = to;
-    g[at + GAP_PRICE] = price;
-    this.gapsSize += 1;
-    v.setFloat64(GAPS_TOTAL, v.getFloat64(GAPS_TOTAL, LE) + to - from, LE);
+    const at = ((gaps.head + gaps.size) % MAX_GAPS) * Gap.Size;
+    g[at + Gap.From] = from;
+    g[at + Gap.To] = to;
+    g[at + Gap.Price] = price;
+    gaps.size += 1;
+    v.setFloat64(totalAt, v.getFloat64(totalAt, true) + to - from, true);
   }
 
-  /** Computes the public readings for a tick at `now`. */
+  /**
+   * Works out, for a tick at `now`, where the oldest price is (and so whether
+   * the held price counts in min and max) and the coverage. Min, max and the
+   * oldest price are read from there when asked for, not written per tick.
+   */
   private measure(now: number): void {
-    const v = this.view;
-    const start = (v.getFloat64(NEWEST_BUCKET, LE) - this.buckets + 1) * v.getFloat64(BUCKET_MS, LE);
-    v.setFloat64(START, start, LE);
+    const v = this;
+    const layout = this.layout;
+    const start = (v.getFloat64(At.NewestBucket, true) - layout.buckets + 1) * layout.bucketMs;
 
     let blindMs = 0;
     let startBlind = false;
-    const g = this.gaps;
-    if (g !== undefined && this.gapsSize > 0) {
+    const gaps = this.gaps;
+    if (gaps !== undefined && gaps.size > 0) {
       // Gaps that ended before the window are gone; one ending exactly at its start
       // still says the start was blind.
-      let total = v.getFloat64(GAPS_TOTAL, LE);
-      while (this.gapsSize > 0 && g[this.gapsHead * GAP + GAP_TO]! < start) {
-        total -= g[this.gapsHead * GAP + GAP_TO]! - g[this.gapsHead * GAP + GAP_FROM]!;
-        this.gapsHead = (this.gapsHead + 1) % MAX_GAPS;
-        this.gapsSize -= 1;
+      const g = gaps.data;
+      const totalAt = layout.coldAt + Cold.GapsTotal;
+      let total = v.getFloat64(totalAt, true);
+      while (gaps.size > 0 && g[gaps.head * Gap.Size + Gap.To]! < start) {
+        total -= g[gaps.head * Gap.Size + Gap.To]! - g[gaps.head * Gap.Size + Gap.From]!;
+        gaps.head = (gaps.head + 1) % MAX_GAPS;
+        gaps.size -= 1;
       }
-      if (this.gapsSize === 0) {
+      if (gaps.size === 0) {
         total = 0; // no drift from float sums
       } else {
         blindMs = total;
-        const from = g[this.gapsHead * GAP + GAP_FROM]!;
+        const from = g[gaps.head * Gap.Size + Gap.From]!;
         if (from < start) {
           blindMs -= start - from;
           startBlind = true;
         }
       }
-      v.setFloat64(GAPS_TOTAL, total, LE);
+      v.setFloat64(totalAt, total, true);
     }
 
     // The price held at the start counts as seen in the window, unless the start was blind.
-    let held = false;
-    const firstTs = v.getFloat64(FIRST_TS, LE);
+    // Once the window has moved past the first tick it never comes back to it: its time is not read again.
+    const firstTs = this.oldestFrom === OldestFrom.First ? v.getFloat64(layout.coldAt + Cold.FirstTs, true) : Number.NEGATIVE_INFINITY;
+    let oldest: OldestFrom;
     if (start <= firstTs) {
       blindMs += firstTs - start;
-      v.setFloat64(OLDEST, v.getFloat64(FIRST_PRICE, LE), LE);
-      v.setFloat64(OLDEST_TS, firstTs, LE);
-    } else if (startBlind) {
-      v.setFloat64(OLDEST, g![this.gapsHead * GAP + GAP_PRICE]!, LE);
-      v.setFloat64(OLDEST_TS, g![this.gapsHead * GAP + GAP_TO]!, LE);
+      oldest = OldestFrom.First;
     } else {
-      v.setFloat64(OLDEST, v.getFloat64(HELD_PRICE, LE), LE);
-      v.setFloat64(OLDEST_TS, v.getFloat64(HELD_TS, LE), LE);
-      held = true;
+      oldest = startBlind ? OldestFrom.Gap : OldestFrom.Held;
     }
-
-    if (this.extremes) {
-      const base = v.getFloat64(BASE, LE);
-      const heldPrice = v.getFloat64(HELD_PRICE, LE);
-      // A held price was seen before anything queued: on a tie the queued one is the latest.
-      const low = this.lowsAt + this.lowsHead * ITEM_BYTES;
-      const lowPrice = v.getFloat64(low, LE);
-      if (held && heldPrice < lowPrice) {
-        v.setFloat64(MIN, heldPrice, LE);
-        v.setFloat64(MIN_TS, v.getFloat64(HELD_TS, LE), LE);
-      } else {
-        v.setFloat64(MIN, lowPrice, LE);
-        v.setFloat64(MIN_TS, v.getUint32(low + ITEM_TIME, LE) + base, LE);
-      }
-      const high = this.highsAt + this.highsHead * ITEM_BYTES;
-      const highPrice = v.getFloat64(high, LE);
-      if (held && heldPrice > highPrice) {
-        v.setFloat64(MAX, heldPrice, LE);
-        v.setFloat64(MAX_TS, v.getFloat64(HELD_TS, LE), LE);
-      } else {
-        v.setFloat64(MAX, highPrice, LE);
-        v.setFloat64(MAX_TS, v.getUint32(high + ITEM_TIME, LE) + base, LE);
-      }
-    }
+    this.oldestFrom = oldest;
 
     const span = now - start;
     const coverage = (span - blindMs) / span;
-    v.setFloat64(COVERAGE, coverage < 0 ? 0 : coverage > 1 ? 1 : coverage, LE);
+    v.setFloat64(At.Coverage, coverage < 0 ? 0 : coverage > 1 ? 1 : coverage, true);
+  }
+
+  /** The oldest price (`ts`: its time), where the last `measure` found it. */
+  private oldestOf(ts: boolean): number {
+    const v = this;
+    if (Number.isNaN(v.getFloat64(At.LatestTs, true))) return Number.NaN;
+    switch (this.oldestFrom) {
+      case OldestFrom.First:
+        return v.getFloat64(this.layout.coldAt + (ts ? Cold.FirstTs : Cold.FirstPrice), true);
+      case OldestFrom.Gap:
+        return this.gaps!.data[this.gaps!.head * Gap.Size + (ts ? Gap.To : Gap.Price)]!;
+      default:
+        return v.getFloat64(ts ? At.HeldTs : At.HeldPrice, true);
+    }
+  }
+
+  /**
+   * The lowest (`lows`) or highest price in the window, or its time (`ts`): the
+   * queue's head, or the price held at the start when that counts and is lower
+   * (higher). A held price was seen before anything queued: on a tie the queued
+   * one is the latest.
+   */
+  private extreme(at: number, head: number, lows: boolean, ts: boolean): number {
+    const v = this;
+    if (!this.layout.extremes || Number.isNaN(v.getFloat64(At.LatestTs, true))) return Number.NaN;
+    const item = at + head * Item.Bytes;
+    const queued = v.getFloat64(item, true);
+    if (this.oldestFrom === OldestFrom.Held) {
+      const held = v.getFloat64(At.HeldPrice, true);
+      if (lows ? held < queued : held > queued) return ts ? v.getFloat64(At.HeldTs, true) : held;
+    }
+    return ts ? v.getUint32(item + Item.Time, true) + v.getFloat64(At.Base, true) : queued;
   }
 }

@@ -20,8 +20,15 @@ function checkWindows(thresholds: Thresholds, overrides: RuleOverrides | undefin
 /** The 24 h window is read for its oldest price and coverage only. */
 const DAY_WINDOW = { extremes: false } as const;
 
-/** Everything kept per (exchange, symbol): its windows, its resolved rules, and the consumer's own state `S`. */
-export interface SymbolTrack<S = undefined> {
+/**
+ * Everything kept per (exchange, symbol): its short window (the track is that
+ * window), its 24 h window, its resolved rules, and the consumer's numbers in
+ * the short window's own buffer. One object and one buffer per symbol: with
+ * thousands of cold symbols a tick then waits for as few memory reads, one
+ * after another, as it can (a track object, a window object, its view and a
+ * typed array of levels were four).
+ */
+export class SymbolTrack extends PriceWindow {
   /**
    * The `window_24h_ms` window, created by the symbol's first tick whose 24 h
    * reference is our own window. While the exchange's rolling open serves as the
@@ -30,30 +37,43 @@ export interface SymbolTrack<S = undefined> {
    * how much history it has.
    */
   day: PriceWindow | undefined;
-  /** The `window_short_ms` window (this symbol's, see `SymbolRuleSet.windowShortMs`); replaced only when a reload changes its length. */
-  short: PriceWindow;
   /** The symbol's rules, resolved when the track was created (and again at a reload, see {@link TickMeter.reconfigure}). */
   rules: SymbolRuleSet;
+
   /**
-   * Whatever a consumer keeps per (exchange, symbol), made by `newState` when the
-   * track is created (e.g. `detectMoves`' dedupe levels): one key lookup per tick
-   * serves both. The meter never reads it.
+   * @param rules the symbol's rules: `windowShortMs` sizes the window
+   * @param stateSlots the consumer's 64-bit numbers (read with `extra`, written with `setExtra`; NaN until written)
    */
-  readonly state: S;
+  constructor(rules: SymbolRuleSet, buckets: number, stateSlots: number) {
+    super(rules.windowShortMs, buckets, { extraSlots: stateSlots });
+    this.day = undefined;
+    this.rules = rules;
+  }
+
+  /** The `window_short_ms` window (this symbol's, see `SymbolRuleSet.windowShortMs`): the track itself. */
+  get short(): PriceWindow {
+    return this;
+  }
 }
 
 /** Options of {@link TickMeter}. */
-export interface TickMeterOptions<S> {
+export interface TickMeterOptions {
   /** Buckets per window, 2..65536 (default 1000). */
   readonly buckets?: number;
   /** Per-exchange and per-symbol thresholds and levels (default none: `thresholds` everywhere). */
   readonly overrides?: RuleOverrides;
   /**
-   * Makes the consumer's state of a new track, given its resolved rules and the
-   * tick that created it (before the tick is added): where a consumer seeds
-   * restored dedupe levels at no cost per tick. Default: `undefined`.
+   * 64-bit numbers the consumer keeps per (exchange, symbol) in its track
+   * (e.g. `detectMoves`' dedupe levels), 0..64: one key lookup per tick serves
+   * both, and they share the cache lines the windows read. The meter never reads them. Default 0.
    */
-  readonly newState?: (rules: SymbolRuleSet, tick: Tick) => S;
+  readonly stateSlots?: number;
+  /**
+   * Writes the consumer's numbers of a new track, given the tick that created it
+   * (before the tick is added): where a consumer seeds restored dedupe levels at
+   * no cost per tick. Default: none (they stay NaN).
+   */
+  readonly initState?: (track: SymbolTrack, tick: Tick) => void;
 }
 
 /**
@@ -72,7 +92,7 @@ export interface TickMeterOptions<S> {
  * [meter.reference24h, meter.reference24hSource];
  * // Logs: [1900, 'open24h']
  */
-export class TickMeter<S = undefined> {
+export class TickMeter {
   /** Reference of the last observed tick's 24 h change. */
   reference24h = Number.NaN;
   /** When that reference was seen; undefined for the exchange's open. */
@@ -82,14 +102,15 @@ export class TickMeter<S = undefined> {
   /** Coverage of the last observed tick's 24 h change. */
   coverage24h = 0;
 
-  private readonly bySymbolByExchange = new Map<string, Map<string, SymbolTrack<S>>>();
+  private readonly bySymbolByExchange = new Map<string, Map<string, SymbolTrack>>();
   /** `window_24h_ms`. */
   dayMs: number;
   private thresholds: Thresholds;
   private overrides: RuleOverrides | undefined;
   private readonly buckets: number;
   private useExchangeOpen: boolean;
-  private readonly newState: ((rules: SymbolRuleSet, tick: Tick) => S) | undefined;
+  private readonly stateSlots: number;
+  private readonly initState: ((track: SymbolTrack, tick: Tick) => void) | undefined;
   /**
    * The rules of each exchange's symbols that have none of their own, resolved once and
    * shared: with thousands of symbols a tick then reads thresholds already in the cache.
@@ -100,10 +121,11 @@ export class TickMeter<S = undefined> {
    * @param thresholds supplies `window_24h_ms` and the default `window_short_ms`
    * @throws RangeError when a window (an overridden one too) or the bucket count is not valid
    */
-  constructor(thresholds: Thresholds, options: TickMeterOptions<S> = {}) {
+  constructor(thresholds: Thresholds, options: TickMeterOptions = {}) {
     this.thresholds = thresholds;
     this.overrides = options.overrides;
-    this.newState = options.newState;
+    this.stateSlots = options.stateSlots ?? 0;
+    this.initState = options.initState;
     this.dayMs = thresholds.window_24h_ms;
     this.buckets = options.buckets ?? 1000;
     this.useExchangeOpen = this.dayMs === EXCHANGE_OPEN_WINDOW_MS;
@@ -114,10 +136,11 @@ export class TickMeter<S = undefined> {
   /**
    * New rules from the next tick (a config reload), keeping every track's
    * windows and consumer state: each track's rules are resolved again; a track
-   * whose short window changed length gets a new one, and a changed
+   * whose short window changed length is replaced by a new one (an empty short
+   * window, the same 24 h window and consumer numbers), and a changed
    * `window_24h_ms` drops the 24 h windows (they are rebuilt from the next tick).
-   * `onRules` sees each track with its rules before the change. The tracks of
-   * `removed` are dropped.
+   * `onRules` sees each track, as it is from now on, with its rules before the
+   * change. The tracks of `removed` are dropped.
    *
    * @throws RangeError when a window is not valid (nothing is changed then)
    */
@@ -125,7 +148,7 @@ export class TickMeter<S = undefined> {
     thresholds: Thresholds,
     overrides: RuleOverrides | undefined,
     removed: readonly { readonly exchange: string; readonly symbol: string }[] = [],
-    onRules?: (track: SymbolTrack<S>, before: SymbolRuleSet) => void,
+    onRules?: (track: SymbolTrack, before: SymbolRuleSet) => void,
   ): void {
     checkWindows(thresholds, overrides, this.buckets);
     const dayChanged = thresholds.window_24h_ms !== this.dayMs;
@@ -136,10 +159,17 @@ export class TickMeter<S = undefined> {
     this.useExchangeOpen = this.dayMs === EXCHANGE_OPEN_WINDOW_MS;
     for (const { exchange, symbol } of removed) this.bySymbolByExchange.get(exchange)?.delete(symbol);
     for (const [exchange, bySymbol] of this.bySymbolByExchange) {
-      for (const [symbol, track] of bySymbol) {
-        const before = track.rules;
-        track.rules = this.rulesOf(exchange, symbol);
-        if (track.rules.windowShortMs !== before.windowShortMs) track.short = new PriceWindow(track.rules.windowShortMs, this.buckets);
+      for (const [symbol, existing] of bySymbol) {
+        const before = existing.rules;
+        const rules = this.rulesOf(exchange, symbol);
+        let track = existing;
+        if (rules.windowShortMs !== before.windowShortMs) {
+          track = new SymbolTrack(rules, this.buckets, this.stateSlots);
+          track.day = existing.day;
+          for (let slot = 0; slot < this.stateSlots; slot++) track.setExtra(slot, existing.extra(slot));
+          bySymbol.set(symbol, track);
+        }
+        track.rules = rules;
         if (dayChanged) track.day = undefined;
         onRules?.(track, before);
       }
@@ -163,7 +193,7 @@ export class TickMeter<S = undefined> {
    * whole number of ms (the windows keep times as integers; every connector and
    * the tick-file reader give whole ms).
    */
-  observe(tick: Tick): SymbolTrack<S> | undefined {
+  observe(tick: Tick): SymbolTrack | undefined {
     const { price, ts } = tick;
     if (!(price > 0) || price === Number.POSITIVE_INFINITY || !Number.isSafeInteger(ts)) return undefined;
     let bySymbol = this.bySymbolByExchange.get(tick.exchange);
@@ -173,16 +203,11 @@ export class TickMeter<S = undefined> {
     }
     let track = bySymbol.get(tick.symbol);
     if (track === undefined) {
-      const rules = this.rulesOf(tick.exchange, tick.symbol);
-      track = {
-        day: undefined,
-        short: new PriceWindow(rules.windowShortMs, this.buckets),
-        rules,
-        state: this.newState === undefined ? (undefined as S) : this.newState(rules, tick),
-      };
+      track = new SymbolTrack(this.rulesOf(tick.exchange, tick.symbol), this.buckets, this.stateSlots);
+      this.initState?.(track, tick);
       bySymbol.set(tick.symbol, track);
     }
-    track.short.add(price, ts, tick.blindFrom);
+    track.add(price, ts, tick.blindFrom);
 
     const open = tick.open24h;
     if (this.useExchangeOpen && open !== undefined && open > 0 && open !== Number.POSITIVE_INFINITY) {

@@ -62,7 +62,7 @@ export interface TickMetricsOptions {
 }
 
 /** Reads the metrics of a tick `meter` has just observed into `track`. */
-export function readTickMetrics<S>(meter: TickMeter<S>, track: SymbolTrack<S>, tick: Tick): TickMetrics {
+export function readTickMetrics(meter: TickMeter, track: SymbolTrack, tick: Tick): TickMetrics {
   const { short } = track;
   const price = tick.price;
   return {

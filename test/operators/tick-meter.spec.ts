@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DEFAULT_THRESHOLDS } from '../../src/domain/config-types.js';
-import { TickMeter } from '../../src/operators/tick-meter.js';
+import { type SymbolTrack, TickMeter } from '../../src/operators/tick-meter.js';
 
 describe('TickMeter', () => {
   it('matches its @example: the exchange open is the 24 h reference', () => {
@@ -19,21 +19,36 @@ describe('TickMeter', () => {
     expect(a!.short.buckets).to.equal(10);
   });
 
-  it('calls newState once per new track, with its rules and the tick that created it, and keeps what it made', () => {
+  it('calls initState once per new track, with the track (its rules) and the tick that created it, and keeps its numbers in the track', () => {
     const seen: string[] = [];
     const meter = new TickMeter(DEFAULT_THRESHOLDS, {
       buckets: 10,
-      newState: (rules, tick) => {
-        seen.push(`${tick.exchange} ${tick.symbol} ${tick.price} short=${rules.windowShortMs}`);
-        return { level: 2 };
+      stateSlots: 2,
+      initState: (track, tick) => {
+        seen.push(`${tick.exchange} ${tick.symbol} ${tick.price} short=${track.rules.windowShortMs} empty=${Number.isNaN(track.latestTs)}`);
+        track.setExtra(1, tick.price);
       },
     });
     meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: 2000, ts: 0 });
-    const track = meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: 2001, ts: 1 });
+    const track = meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: 2001, ts: 1 })!;
     meter.observe({ exchange: 'kraken', symbol: 'BTC/USD', price: 60000, ts: 1 });
     meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: -1, ts: 2 });
-    expect(seen).to.deep.equal(['kraken ETH/USD 2000 short=3600000', 'kraken BTC/USD 60000 short=3600000']);
-    expect(track!.state).to.deep.equal({ level: 2 });
+    expect(seen).to.deep.equal(['kraken ETH/USD 2000 short=3600000 empty=true', 'kraken BTC/USD 60000 short=3600000 empty=true']);
+    // A slot not written is NaN; the windows never write the slots (the ticks after the first left them as set).
+    expect([track.extra(0), track.extra(1)]).to.deep.equal([Number.NaN, 2000]);
+    expect([track.min, track.max]).to.deep.equal([2000, 2001]);
+  });
+
+  it('keeps the numbers and the 24 h window of a track whose short window a reconfigure replaces', () => {
+    const meter = new TickMeter({ ...DEFAULT_THRESHOLDS, window_24h_ms: 7_200_000 }, { buckets: 10, stateSlots: 1, initState: (track) => track.setExtra(0, 7) });
+    const before = meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: 2000, ts: 0 })!;
+    const seen: SymbolTrack[] = [];
+    meter.reconfigure({ ...DEFAULT_THRESHOLDS, window_24h_ms: 7_200_000, window_short_ms: 600_000 }, undefined, [], (track) => seen.push(track));
+    const after = meter.observe({ exchange: 'kraken', symbol: 'ETH/USD', price: 2100, ts: 1000 })!;
+    expect(after).to.not.equal(before);
+    expect(seen).to.deep.equal([after]);
+    expect([after.short.windowMs, after.extra(0), after.day, after.min]).to.deep.equal([600_000, 7, before.day, 2100]);
+    expect(after.day!.oldest).to.equal(2000);
   });
 
   it("resolves each symbol's rules once: its own, else its exchange's, else the global thresholds", () => {
