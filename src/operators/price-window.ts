@@ -113,7 +113,7 @@ function layoutOf(windowMs: number, buckets: number, extremes: boolean, extraSlo
     const slotsAt = highsAt + capacity * Item.Bytes;
     const bitsAt = slotsAt + buckets * slotBytes;
     const bytes = bitsAt + Math.ceil(buckets / 32) * 4;
-    layout = ({ windowMs, buckets, bucketMs, extremes, narrow, slotBytes, capacity, extraSlots, coldAt, lowsAt, highsAt, slotsAt, bitsAt, bytes });
+    layout = { windowMs, buckets, bucketMs, extremes, narrow, slotBytes, capacity, extraSlots, coldAt, lowsAt, highsAt, slotsAt, bitsAt, bytes };
     layouts.set(key, layout);
   }
   return layout;
@@ -147,7 +147,7 @@ export interface PriceWindowOptions {
    * the state every tick reads (`TickMeter` keeps a symbol's dedupe levels
    * there): with thousands of symbols they then cost no cache miss of their
    * own. Read and written with {@link PriceWindow.extra} and
-   * {@link PriceWindow.setExtra}; NaN until written. Default 0.
+   * {@link PriceWindow.setExtra}; NaN until written. 0..64, default 0.
    */
   readonly extraSlots?: number;
 }
@@ -202,6 +202,7 @@ export interface PriceWindowOptions {
 export class PriceWindow extends DataView<ArrayBuffer> {
   // The window is its own DataView: one object fewer between a symbol and its
   // numbers, so one cache miss fewer per tick when thousands of symbols are cold.
+  // (Its DataView methods are the window's own business: an internal class, not exported by the package.)
   // The indices a tick needs to find its lines in the buffer are fields, not in
   // the buffer: once this object is read, every line the tick touches (state,
   // slot, bits, both queues' ends) can be fetched at once, not one after another.
