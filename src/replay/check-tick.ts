@@ -42,15 +42,20 @@ export function checkTick(value: unknown): Tick | string {
   if (problem !== undefined) return `symbol ${problem}`;
   if (!isFiniteNumber(price) || price <= 0) return `price must be a positive finite number, got ${describe(price)}`;
   if (!isFiniteNumber(ts) || !Number.isInteger(ts) || ts < 0) return `ts must be an integer number of ms >= 0, got ${describe(ts)}`;
-  for (const [name, field] of [['bid', bid], ['ask', ask], ['receivedAt', receivedAt]] as const) {
-    if (field !== undefined && (!isFiniteNumber(field) || field < 0)) return `${name} must be a finite number >= 0, got ${describe(field)}`;
-  }
+  // One call per field, not a loop over [name, value] pairs: those were four arrays per tick.
+  const negative = nonNegativeProblem('bid', bid) ?? nonNegativeProblem('ask', ask) ?? nonNegativeProblem('receivedAt', receivedAt);
+  if (negative !== undefined) return negative;
   if (open24h !== undefined && (!isFiniteNumber(open24h) || open24h <= 0)) return `open24h must be a positive finite number, got ${describe(open24h)}`;
   if (blindFrom !== undefined && (!isFiniteNumber(blindFrom) || blindFrom < 0)) return `blindFrom must be a finite number >= 0, got ${describe(blindFrom)}`;
   if (blindFrom !== undefined && blindFrom > ts) return `blindFrom (${blindFrom}) is after ts (${ts})`;
 
   // Every own field is a checked tick field: the object is the tick, no copy made (a replay makes one per line).
   return record as unknown as Tick;
+}
+
+/** Why an optional field is not a finite number >= 0, or `undefined` when it is one or is absent. */
+function nonNegativeProblem(name: string, field: unknown): string | undefined {
+  return field === undefined || (isFiniteNumber(field) && field >= 0) ? undefined : `${name} must be a finite number >= 0, got ${describe(field)}`;
 }
 
 /** Whether `key` is one of {@link TICK_FIELDS} (a switch: JSON keys are interned, so these are pointer compares). */
