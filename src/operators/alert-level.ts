@@ -1,5 +1,10 @@
-/** Guards both lines against float noise: 117 / 100 - 1 is 0.16999999999999993, 0.05 x 0.8 is 0.04000000000000001. */
-const EPSILON = 1e-9;
+/**
+ * Guards both lines against float noise: 117 / 100 - 1 is 0.16999999999999993, 0.05 x 0.8 is 0.04000000000000001.
+ * A `const enum` member, not a module constant, so it stays a literal in the bundled CLI (see price-window.ts).
+ */
+const enum Float {
+  Epsilon = 1e-9,
+}
 
 /**
  * The next alert level of one (exchange, symbol, rule, direction) key.
@@ -22,14 +27,14 @@ const EPSILON = 1e-9;
  */
 export function nextAlertLevel(level: number, magnitude: number, threshold: number, hysteresis: number): number {
   if (reachesThreshold(magnitude, threshold)) {
-    const reached = Math.floor(magnitude / threshold + EPSILON);
+    const reached = Math.floor(magnitude / threshold + Float.Epsilon);
     return reached > level ? reached : level;
   }
-  if (magnitude < threshold * (1 - hysteresis) * (1 - EPSILON)) return 0;
+  if (magnitude < threshold * (1 - hysteresis) * (1 - Float.Epsilon)) return 0;
   return level;
 }
 
 /** True when a move of `magnitude` reaches `threshold` (both fractions), allowing for float noise. */
 export function reachesThreshold(magnitude: number, threshold: number): boolean {
-  return magnitude >= threshold * (1 - EPSILON);
+  return magnitude >= threshold * (1 - Float.Epsilon);
 }

@@ -47,13 +47,12 @@ const enum OldestFrom {
 
 /** Items and slots. */
 const enum Item {
+  MaxOffset = 0xffff_ffff, // largest time offset from the base a u32 holds
   Bytes = 12, // a queued low or high: its price (f64) and time (u32 offset from `At.Base`)
   Time = 8,
   SlotTime = 8, // a slot: its last price (f64), then its time from the bucket's start: u16 when narrow, else u32
 }
 
-/** Largest time offset from the base a Uint32 holds. */
-const MAX_OFFSET = 0xffff_ffff;
 
 // Fields of one blind interval (from, to], with the price that ended it, in `gaps`.
 const enum Gap {
@@ -334,7 +333,7 @@ export class PriceWindow extends DataView<ArrayBuffer> {
         const slot = this.newestSlot + step;
         this.newestSlot = step < buckets ? (slot >= buckets ? slot - buckets : slot) : this.slotOf(bucket);
         v.setFloat64(At.NewestBucket, bucket, true);
-        if (layout.extremes && now - v.getFloat64(At.Base, true) > MAX_OFFSET) this.rebase(now);
+        if (layout.extremes && now - v.getFloat64(At.Base, true) > Item.MaxOffset) this.rebase(now);
       }
       // The old price held from the previous tick until `from`; after that we were blind.
       if (blindFrom !== undefined && blindFrom < now) {
