@@ -24,10 +24,12 @@ const enum At {
   LatestTs = 0, // f64: time of the newest tick
   NewestBucket = 8, // f64: grid bucket of the newest tick
   Base = 16, // f64: the queues' times are offsets from this, ms
-  HeldPrice = 24, // f64: the last price of the newest bucket that left the window, held at its start
-  HeldTs = 32, // f64
+  HeldPrice = 24, // f64: the last price of the newest bucket that left the window, held at its start (once read, see `HeldSlot`)
+  HeldTs = 32, // f64: its time; while `HeldSlot` is set, its bucket
   Coverage = 40, // f64
-  Extra = 48, // the owner's f64 slots (see `PriceWindowOptions.extraSlots`), then the fields of `Cold`
+  HeldSlot = 48, // i32: the slot the held price is still to be read from, or -1 (read, or none)
+  HeldMay = 52, // u32: whether the held price may be the lowest (bit 1) or the highest (bit 2) in the window
+  Extra = 56, // the owner's f64 slots (see `PriceWindowOptions.extraSlots`), then the fields of `Cold`
 }
 
 /** Offsets of the state a tick seldom reads, from `WindowLayout.coldAt`: after the owner's slots, so those share the first lines. */
@@ -188,7 +190,10 @@ export interface PriceWindowOptions {
  * window's start (the last price of the newest bucket before it) is kept aside
  * and counted in min and max, unless the start was blind; then the window's
  * oldest price is the price that ended the blind spell. Min, max and the oldest
- * price are read from the queues and that state when asked for, not written per tick.
+ * price are read from the queues and that state when asked for, not written per
+ * tick; the held price itself is read from its slot only when it can be the
+ * answer (a later price still in the window at or below it rules it out as
+ * the min, likewise for the max).
  *
  * @example
  * const window = new PriceWindow(60_000, 6); // 1 min in 10 s buckets
@@ -236,6 +241,7 @@ export class PriceWindow extends DataView<ArrayBuffer> {
     for (const at of [At.LatestTs, At.HeldPrice, At.HeldTs, layout.coldAt + Cold.FirstTs, layout.coldAt + Cold.FirstPrice]) this.setFloat64(at, Number.NaN, true);
     for (let slot = 0; slot < layout.extraSlots; slot++) this.setFloat64(At.Extra + slot * 8, Number.NaN, true);
     this.setFloat64(At.NewestBucket, Number.NEGATIVE_INFINITY, true);
+    this.setInt32(At.HeldSlot, -1, true);
   }
 
   /** Length of the window, ms. */
@@ -369,6 +375,8 @@ export class PriceWindow extends DataView<ArrayBuffer> {
       const word = layout.bitsAt + ((slot >>> 5) << 2);
       v.setUint32(word, v.getUint32(word, true) | (1 << (slot & 31)), true);
     }
+    // The held price still to be read lives in the slot about to be written: read it first.
+    if (v.getInt32(At.HeldSlot, true) === slot) this.loadHeld();
     const at = layout.slotsAt + slot * layout.slotBytes;
     v.setFloat64(at, price, true);
     const offset = ts - Math.floor(bucket * layout.bucketMs);
@@ -462,14 +470,17 @@ export class PriceWindow extends DataView<ArrayBuffer> {
     }
     const bucketMs = layout.bucketMs;
     if (held >= 0) {
-      const at = layout.slotsAt + held * layout.slotBytes;
-      v.setFloat64(At.HeldPrice, v.getFloat64(at, true), true);
-      const offset = layout.narrow ? v.getUint16(at + Item.SlotTime, true) : v.getUint32(at + Item.SlotTime, true);
-      v.setFloat64(At.HeldTs, Math.floor(heldBucket * bucketMs) + offset, true);
+      // Its slot is read when the price is asked for (`loadHeld`), not here: with thousands
+      // of symbols that line is a cache miss, and most ticks never need the held price.
+      v.setInt32(At.HeldSlot, held, true);
+      v.setFloat64(At.HeldTs, heldBucket, true);
     }
     if (!layout.extremes) return;
     const start = to * bucketMs - v.getFloat64(At.Base, true);
     const c = layout.capacity;
+    // Expiry takes items off the heads only: a queue that shrank here lost items that left the window.
+    const lowsSizeBefore = this.lowsSize;
+    const highsSizeBefore = this.highsSize;
     let head = this.lowsHead;
     let size = this.lowsSize;
     while (size > 0 && v.getUint32(layout.lowsAt + head * Item.Bytes + Item.Time, true) < start) {
@@ -486,6 +497,27 @@ export class PriceWindow extends DataView<ArrayBuffer> {
     }
     this.highsHead = head;
     this.highsSize = size;
+    // The held price can be the window's lowest only if its bucket still had a low queued
+    // (else a later, lower or equal price in the window took it off the queue), which left
+    // the queue just now with the bucket: likewise for the highest.
+    if (held >= 0) v.setUint32(At.HeldMay, (this.lowsSize !== lowsSizeBefore ? 1 : 0) | (size !== highsSizeBefore ? 2 : 0), true);
+  }
+
+  /**
+   * Reads the held price and its time from its slot, if not read yet (see
+   * `expire`): when the oldest price is asked for, when it may be the lowest or
+   * highest, or before its slot is written again.
+   */
+  private loadHeld(): void {
+    const v = this;
+    const slot = v.getInt32(At.HeldSlot, true);
+    if (slot < 0) return;
+    const layout = this.layout;
+    const at = layout.slotsAt + slot * layout.slotBytes;
+    const offset = layout.narrow ? v.getUint16(at + Item.SlotTime, true) : v.getUint32(at + Item.SlotTime, true);
+    v.setFloat64(At.HeldTs, Math.floor(v.getFloat64(At.HeldTs, true) * layout.bucketMs) + offset, true);
+    v.setFloat64(At.HeldPrice, v.getFloat64(at, true), true);
+    v.setInt32(At.HeldSlot, -1, true);
   }
 
   /**
@@ -595,6 +627,7 @@ export class PriceWindow extends DataView<ArrayBuffer> {
       case OldestFrom.Gap:
         return this.gaps!.data[this.gaps!.head * Gap.Size + (ts ? Gap.To : Gap.Price)]!;
       default:
+        this.loadHeld();
         return v.getFloat64(ts ? At.HeldTs : At.HeldPrice, true);
     }
   }
@@ -610,7 +643,8 @@ export class PriceWindow extends DataView<ArrayBuffer> {
     if (!this.layout.extremes || Number.isNaN(v.getFloat64(At.LatestTs, true))) return Number.NaN;
     const item = at + head * Item.Bytes;
     const queued = v.getFloat64(item, true);
-    if (this.oldestFrom === OldestFrom.Held) {
+    if (this.oldestFrom === OldestFrom.Held && (v.getUint32(At.HeldMay, true) & (lows ? 1 : 2)) !== 0) {
+      this.loadHeld();
       const held = v.getFloat64(At.HeldPrice, true);
       if (lows ? held < queued : held > queued) return ts ? v.getFloat64(At.HeldTs, true) : held;
     }

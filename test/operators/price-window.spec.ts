@@ -119,6 +119,26 @@ describe('PriceWindow', () => {
     expect(window.oldest).to.equal(100);
   });
 
+  it('holds the price of a bucket whose slot the next tick reuses (the held price is read before its slot is written)', () => {
+    const window = new PriceWindow(60_000, 6); // 10 s buckets
+    window.add(100, 0);
+    window.add(105, 60_000); // bucket 6 takes bucket 0's slot, the same tick that makes bucket 0's price the held one
+    expect([window.oldest, window.oldestTs, window.min, window.minTs, window.max]).to.deep.equal([100, 0, 100, 0, 105]);
+  });
+
+  it('counts the held price in min and max only when it can be one (a later price in the window at or past it)', () => {
+    const window = new PriceWindow(60_000, 6);
+    window.add(99, 0);
+    window.add(100, 5_000); // the same bucket: 99 is its low, 100 its last price
+    window.add(101, 30_000);
+    window.add(102, 65_000); // bucket 0 leaves: 100 is held, and its low 99 left with it
+    expect([window.min, window.minTs, window.oldest, window.max]).to.deep.equal([100, 5_000, 100, 102]);
+    window.add(100.5, 66_000);
+    expect([window.min, window.minTs, window.max, window.maxTs]).to.deep.equal([100, 5_000, 102, 65_000]);
+    window.add(99.5, 71_000); // a later price below the held one: it is the low now
+    expect([window.min, window.minTs]).to.deep.equal([99.5, 71_000]);
+  });
+
   it('counts an out-of-order tick as seen at the newest time', () => {
     const window = new PriceWindow(10 * MINUTE, 10);
     window.add(100, 5 * MINUTE);
