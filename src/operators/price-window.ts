@@ -55,7 +55,6 @@ const enum Item {
   SlotTime = 8, // a slot: its last price (f64), then its time from the bucket's start: u16 when narrow, else u32
 }
 
-
 // Fields of one blind interval (from, to], with the price that ended it, in `gaps`.
 const enum Gap {
   From = 0,
