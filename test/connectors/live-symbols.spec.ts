@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { BehaviorSubject, map } from 'rxjs';
 import { exchangeTicks } from '../../src/connectors/exchange-ticks.js';
-import type { Connector } from '../../src/connectors/connector.js';
 import { exchangeConnectors } from '../../src/connectors/exchange-connectors.js';
 import { liveMarketTicks } from '../../src/connectors/market-ticks.js';
 import type { Config, ExchangeConfig } from '../../src/domain/config-types.js';
@@ -14,6 +13,7 @@ import { FakeExchangeServer, waitUntil } from '../helpers/fake-exchange-server.j
 import { FakeKrakenServer } from '../helpers/fake-kraken-server.js';
 import { FakeOkxServer } from '../helpers/fake-okx-server.js';
 import { runFeed, testConfig } from './feed-harness.js';
+import { tinyConnector } from './tiny-connector.js';
 
 /** One loopback exchange as the tests below drive it. */
 interface LiveCase {
@@ -121,21 +121,8 @@ describe('symbols changed on a live connection (config reload)', () => {
 
   it('a connector without unsubscribeMessages: the removed symbol\'s frames are dropped, the added one subscribed, the next connection asks for the current set', async () => {
     const server = await FakeExchangeServer.start();
-    // A third-party exchange that has no unsubscribe: frames like {"sym":"BTC/EUR","px":"1.5","t":1}.
-    const tiny: Connector = {
-      id: 'tiny',
-      url: 'wss://tiny.invalid/ws',
-      limits: { maxSymbolsPerConnection: 100, minConnectIntervalMs: 0, connectionLifetimeMs: Infinity, pingIntervalMs: 20_000, maxFrameBytes: 65_536 },
-      liveness: { heartbeat: undefined, staleAfterMs: 30_000 },
-      nativeSymbol: (symbol) => symbol,
-      subscribeMessages: (symbols) => [JSON.stringify({ subscribe: symbols })],
-      parse(frame, receivedAt) {
-        const { sym, px, t } = JSON.parse(frame) as { sym: string; px: string; t: number };
-        return { kind: 'ticks', ticks: [{ exchange: 'tiny', symbol: sym, price: Number(px), ts: t, receivedAt }] };
-      },
-    };
     const symbols$ = new BehaviorSubject<readonly string[]>(['BTC/EUR']);
-    const feed = runFeed((options) => exchangeTicks(tiny, testConfig(server.url, ['BTC/EUR']), { ...options, symbols$ }));
+    const feed = runFeed((options) => exchangeTicks(tinyConnector, testConfig(server.url, ['BTC/EUR']), { ...options, symbols$ }));
     try {
       await waitUntil(() => server.received.length === 1, 'subscribed');
       symbols$.next(['ETH/EUR']);

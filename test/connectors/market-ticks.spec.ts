@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import type { Connector } from '../../src/connectors/connector.js';
 import { exchangeTicks } from '../../src/connectors/exchange-ticks.js';
-import { rejectFrame } from '../../src/connectors/frame-rejection.js';
 import { marketTicks } from '../../src/connectors/market-ticks.js';
 import { symbolIssues } from '../../src/connectors/symbol-issues.js';
 import { FakeBinanceServer } from '../helpers/fake-binance-server.js';
@@ -9,6 +7,7 @@ import { FakeCoinbaseServer } from '../helpers/fake-coinbase-server.js';
 import { FakeExchangeServer, waitUntil } from '../helpers/fake-exchange-server.js';
 import { FakeKrakenServer } from '../helpers/fake-kraken-server.js';
 import { runFeed, testConfig } from './feed-harness.js';
+import { tinyConnector } from './tiny-connector.js';
 
 describe('marketTicks', () => {
   let binance: FakeBinanceServer;
@@ -47,28 +46,8 @@ describe('exchangeTicks', () => {
   beforeEach(async () => (server = await FakeExchangeServer.start()));
   afterEach(() => server.close());
 
-  // A third-party exchange in a few lines: frames like {"sym":"BTC/EUR","px":"1.5","t":1700000000000}.
-  const tinyExchange: Connector = {
-    id: 'tiny',
-    url: 'wss://tiny.invalid/ws',
-    limits: { maxSymbolsPerConnection: 100, minConnectIntervalMs: 0, connectionLifetimeMs: Infinity, pingIntervalMs: 20_000, maxFrameBytes: 65_536 },
-    liveness: { heartbeat: undefined, staleAfterMs: 30_000 },
-    nativeSymbol: (symbol) => symbol,
-    subscribeMessages: (symbols) => [JSON.stringify({ subscribe: symbols })],
-    parse(frame, receivedAt) {
-      try {
-        const { sym, px, t } = JSON.parse(frame) as { sym?: string; px?: string; t?: number };
-        const price = Number(px);
-        if (!sym || !(price > 0) || typeof t !== 'number') return { kind: 'rejected', rejection: rejectFrame('wrong_shape', frame) };
-        return { kind: 'ticks', ticks: [{ exchange: 'tiny', symbol: sym, price, ts: t, receivedAt }] };
-      } catch {
-        return { kind: 'rejected', rejection: rejectFrame('not_json', frame) };
-      }
-    },
-  };
-
   it('runs a third-party connector object through the shared lifecycle', async () => {
-    const feed = runFeed((options) => exchangeTicks(tinyExchange, testConfig(server.url, ['BTC/EUR']), options));
+    const feed = runFeed((options) => exchangeTicks(tinyConnector, testConfig(server.url, ['BTC/EUR']), options));
     try {
       await waitUntil(() => server.received.length === 1, 'the subscribe message');
       expect(server.received[0]?.text).to.equal('{"subscribe":["BTC/EUR"]}');
