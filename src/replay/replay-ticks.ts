@@ -177,9 +177,12 @@ export function replayTicks(source: string | Iterable<Tick>, options: ReplayOpti
       subscriber.complete();
     };
 
+    /** When `tick` is due on the scheduler: its recorded offset from the first tick. */
+    const dueOf = (tick: Tick) => startedAt + (tick.ts - (firstTs ?? tick.ts));
+
     /** Schedules `tick`'s emission at its recorded offset from the first tick. */
     const schedule = (tick: Tick) => {
-      const due = startedAt + (tick.ts - (firstTs ?? tick.ts));
+      const due = dueOf(tick);
       const delay = Math.min(Math.max(0, due - scheduler.now()), MAX_TIMER_MS);
       // A fresh action per tick, not `this.schedule`: a VirtualAction rescheduling
       // itself chains every action to the previous one, which a long file would pile up.
@@ -198,7 +201,7 @@ export function replayTicks(source: string | Iterable<Tick>, options: ReplayOpti
           ticks += 1;
           subscriber.next(tick);
           tick = read();
-          if (tick !== undefined && tick.ts > lastTs && !advanceVirtualClock(scheduler, startedAt + (tick.ts - firstTs!))) break;
+          if (tick !== undefined && tick.ts > lastTs && !advanceVirtualClock(scheduler, dueOf(tick))) break;
         }
       } catch (error) {
         lines.close();
