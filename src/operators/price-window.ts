@@ -6,9 +6,6 @@ const MAX_GAPS = 64;
 /** Most buckets a window may have. */
 const MAX_BUCKETS = 65_536;
 
-/** Widest bucket, ms, whose times fit a 16-bit offset from the bucket's start. */
-const NARROW_BUCKET_MS = 65_000;
-
 // Hot-path numbers are `const enum` members, not module constants: tsc writes them
 // into the code as literals, so they stay constants for V8 however the code is
 // bundled (a bundler turns a module's top-level `const` into a `var`, which
@@ -16,20 +13,22 @@ const NARROW_BUCKET_MS = 65_000;
 
 /**
  * Byte offsets of the window's state at the start of its buffer: everything a
- * tick reads or writes besides one slot, one word of bits and the two queues'
- * ends, packed so that it spans as few cache lines as it can. With thousands of
- * symbols a symbol's state is cold when its tick comes: each line is a miss.
+ * tick reads or writes besides the ends of the log and of the queues, packed
+ * so that it spans as few cache lines as it can. With thousands of symbols a
+ * symbol's state is cold when its tick comes: each line is a miss.
  */
 const enum At {
   LatestTs = 0, // f64: time of the newest tick
   NewestBucket = 8, // f64: grid bucket of the newest tick
-  Base = 16, // f64: the queues' times are offsets from this, ms
-  HeldPrice = 24, // f64: the last price of the newest bucket that left the window, held at its start (once read, see `HeldSlot`)
-  HeldTs = 32, // f64: its time; while `HeldSlot` is set, its bucket
+  Base = 16, // f64: the log's and the queues' times are offsets from this, ms
+  HeldPrice = 24, // f64: the last price of the newest bucket that left the window, held at its start
+  HeldTs = 32, // f64: its time
   Coverage = 40, // f64
-  HeldSlot = 48, // i32: the slot the held price is still to be read from, or -1 (read, or none)
+  FrontTime = 48, // u32: a copy of the time of the log's front entry (from `Base`), so that expiry reads the log only when the front leaves
   HeldMay = 52, // u32: whether the held price may be the lowest (bit 1) or the highest (bit 2) in the window
-  Extra = 56, // the owner's f64 slots (see `PriceWindowOptions.extraSlots`), then the fields of `Cold`
+  FrontPrice = 56, // f64: a copy of the front entry's price
+  FrontBucket = 64, // f64: its bucket
+  Extra = 72, // the owner's f64 slots (see `PriceWindowOptions.extraSlots`), then the fields of `Cold`
 }
 
 /** Offsets of the state a tick seldom reads, from `WindowLayout.coldAt`: after the owner's slots, so those share the first lines. */
@@ -47,12 +46,12 @@ const enum OldestFrom {
   Held = 2, // the price held at the window's start, which then also counts in min and max
 }
 
-/** Items and slots. */
+/** Entries of the log, and items of the queues. */
 const enum Item {
   MaxOffset = 0xffff_ffff, // largest time offset from the base a u32 holds
-  Bytes = 12, // a queued low or high: its price (f64) and time (u32 offset from `At.Base`)
+  Bytes = 12, // a bucket's last price, or a queued low or high: its price (f64) and time (u32 offset from `At.Base`)
   Time = 8,
-  SlotTime = 8, // a slot: its last price (f64), then its time from the bucket's start: u16 when narrow, else u32
+  Pair = 24, // the queues' items at one position of their shared ring: the low's, then the high's
 }
 
 // Fields of one blind interval (from, to], with the price that ended it, in `gaps`.
@@ -80,19 +79,15 @@ interface WindowLayout {
   readonly buckets: number;
   readonly bucketMs: number;
   readonly extremes: boolean;
-  /** Whether a slot's time fits 16 bits. */
-  readonly narrow: boolean;
-  readonly slotBytes: number;
   /** Items per queue: one more than the buckets (a time on a bucket's edge may land in the next one by float rounding); 0 without extremes. */
   readonly capacity: number;
   readonly extraSlots: number;
   /** Byte offset of the fields of `Cold`. */
   readonly coldAt: number;
-  /** Byte offsets of the lows, the highs, the slots and the slots' bits, and the buffer's size. */
+  /** Byte offsets of the lows' first item and the highs' (in one ring of `Item.Pair`s), of the log, and the buffer's size. */
   readonly lowsAt: number;
   readonly highsAt: number;
-  readonly slotsAt: number;
-  readonly bitsAt: number;
+  readonly logAt: number;
   readonly bytes: number;
 }
 
@@ -104,16 +99,16 @@ function layoutOf(windowMs: number, buckets: number, extremes: boolean, extraSlo
   let layout = layouts.get(key);
   if (layout === undefined) {
     const bucketMs = windowMs / buckets;
-    const narrow = bucketMs <= NARROW_BUCKET_MS;
     const capacity = extremes ? buckets + 1 : 0;
-    const slotBytes = Item.SlotTime + (narrow ? 2 : 4);
     const coldAt = At.Extra + extraSlots * 8;
+    // The queues share one ring, a low and a high at each position: their ends move slowly
+    // (a queue's back advances only as far as its head does), so when both are at about the
+    // same place a tick finds both on one line, and always in one region of the buffer.
     const lowsAt = coldAt + Cold.Bytes;
-    const highsAt = lowsAt + capacity * Item.Bytes;
-    const slotsAt = highsAt + capacity * Item.Bytes;
-    const bitsAt = slotsAt + buckets * slotBytes;
-    const bytes = bitsAt + Math.ceil(buckets / 32) * 4;
-    layout = { windowMs, buckets, bucketMs, extremes, narrow, slotBytes, capacity, extraSlots, coldAt, lowsAt, highsAt, slotsAt, bitsAt, bytes };
+    const highsAt = lowsAt + Item.Bytes;
+    const logAt = lowsAt + capacity * Item.Pair;
+    const bytes = logAt + buckets * Item.Bytes;
+    layout = { windowMs, buckets, bucketMs, extremes, capacity, extraSlots, coldAt, lowsAt, highsAt, logAt, bytes };
     layouts.set(key, layout);
   }
   return layout;
@@ -173,26 +168,31 @@ export interface PriceWindowOptions {
  *
  * Storage, in one buffer (the window is a `DataView` over it): first the state
  * each tick reads (newest time and bucket, the price held at the start, the
- * coverage) and the owner's extra slots, then each bucket's last price and when
- * (in its slot, bucket mod `buckets`, so its time is an offset from the bucket's
- * start: 16 bits when buckets are at most 65 s wide, else 32), a bit per slot
- * saying it holds one, and two monotonic queues of (price, time) for the sliding
- * min and max, each with at most one price per bucket (room for `buckets + 1`,
- * times as 32-bit offsets from a base that follows the window; a queued price and
- * its time share 12 bytes, so reading one touches one cache line). Prices are
- * kept as they came (64-bit). About 34 bytes per bucket (33.5 KiB for 1000
- * buckets), 10 to 12 without the extremes; up to 64 blind intervals are
- * allocated on the first. The constants of a window's shape are shared by all
- * windows of that shape; the queue and slot indices are fields of the object, so
- * a tick finds every line it needs as soon as the object is read.
+ * coverage, a copy of the log's front entry) and the owner's extra slots; then
+ * two monotonic queues of (price, time) for the sliding min and max, each with
+ * at most one price per bucket (room for `buckets + 1`), sharing one ring (a
+ * low and a high at each position); then a log of the buckets that saw a price,
+ * oldest first: each one's last price and when, one entry per bucket, appended
+ * as a tick opens its bucket and taken off the front as the bucket leaves the
+ * window (room for `buckets`). Times are 32-bit offsets from a base that
+ * follows the window; a price and its time share 12 bytes. Prices are kept as
+ * they came (64-bit). 36 bytes per bucket (35.2 KiB for 1000 buckets), 12
+ * without the extremes; up to 64 blind intervals are allocated on the first.
+ * Why a log and not a slot per bucket: with thousands of symbols each ticking
+ * less often than its buckets turn, a slot per bucket puts every tick on a line
+ * of its own, cold since the window last came round to it; the log's ticks
+ * follow one another, five to a cache line, and so do the entries expiry reads.
+ * The constants of a window's shape are shared by all windows of that shape; the
+ * queue and log indices are fields of the object, so a tick finds every line it
+ * needs as soon as the object is read.
  * Buckets a held price ran through are not written: the price held at the
  * window's start (the last price of the newest bucket before it) is kept aside
  * and counted in min and max, unless the start was blind; then the window's
  * oldest price is the price that ended the blind spell. Min, max and the oldest
  * price are read from the queues and that state when asked for, not written per
- * tick; the held price itself is read from its slot only when it can be the
- * answer (a later price still in the window at or below it rules it out as
- * the min, likewise for the max).
+ * tick; the held price counts in min and max only when it can be the answer (a
+ * later price still in the window at or below it rules it out as the min,
+ * likewise for the max).
  *
  * @example
  * const window = new PriceWindow(60_000, 6); // 1 min in 10 s buckets
@@ -208,9 +208,10 @@ export class PriceWindow extends DataView<ArrayBuffer> {
   // (Its DataView methods are the window's own business: an internal class, not exported by the package.)
   // The indices a tick needs to find its lines in the buffer are fields, not in
   // the buffer: once this object is read, every line the tick touches (state,
-  // slot, bits, both queues' ends) can be fetched at once, not one after another.
+  // the log's ends, the queues' ends) can be fetched at once, not one after another.
   private readonly layout: WindowLayout;
-  private newestSlot: number; // slot of the newest bucket (kept, not derived: `%` on a float is a slow call)
+  private logHead: number;
+  private logSize: number;
   private lowsHead: number;
   private lowsSize: number;
   private highsHead: number;
@@ -230,7 +231,8 @@ export class PriceWindow extends DataView<ArrayBuffer> {
     const layout = checkedLayout(windowMs, buckets, options);
     super(new ArrayBuffer(layout.bytes));
     this.layout = layout;
-    this.newestSlot = 0;
+    this.logHead = 0;
+    this.logSize = 0;
     this.lowsHead = 0;
     this.lowsSize = 0;
     this.highsHead = 0;
@@ -240,7 +242,6 @@ export class PriceWindow extends DataView<ArrayBuffer> {
     for (const at of [At.LatestTs, At.HeldPrice, At.HeldTs, layout.coldAt + Cold.FirstTs, layout.coldAt + Cold.FirstPrice]) this.setFloat64(at, Number.NaN, true);
     for (let slot = 0; slot < layout.extraSlots; slot++) this.setFloat64(At.Extra + slot * 8, Number.NaN, true);
     this.setFloat64(At.NewestBucket, Number.NEGATIVE_INFINITY, true);
-    this.setInt32(At.HeldSlot, -1, true);
   }
 
   /** Length of the window, ms. */
@@ -322,7 +323,6 @@ export class PriceWindow extends DataView<ArrayBuffer> {
       v.setFloat64(At.Base, ts, true);
       const bucket = Math.floor(ts / layout.bucketMs);
       v.setFloat64(At.NewestBucket, bucket, true);
-      this.newestSlot = this.slotOf(bucket);
       this.setLast(price, ts, bucket, true);
     } else {
       const now = ts < latest ? latest : ts;
@@ -332,13 +332,9 @@ export class PriceWindow extends DataView<ArrayBuffer> {
       // Still in the newest bucket: the window has not moved, nothing can expire.
       const opens = bucket !== newest;
       if (opens) {
-        const buckets = layout.buckets;
-        this.expire(newest - buckets + 1, bucket - buckets + 1);
-        const step = bucket - newest;
-        const slot = this.newestSlot + step;
-        this.newestSlot = step < buckets ? (slot >= buckets ? slot - buckets : slot) : this.slotOf(bucket);
+        this.expire(bucket - layout.buckets + 1);
         v.setFloat64(At.NewestBucket, bucket, true);
-        if (layout.extremes && now - v.getFloat64(At.Base, true) > Item.MaxOffset) this.rebase(now);
+        if (now - v.getFloat64(At.Base, true) > Item.MaxOffset) this.rebase(now);
       }
       // The old price held from the previous tick until `from`; after that we were blind.
       if (blindFrom !== undefined && blindFrom < now) {
@@ -352,35 +348,25 @@ export class PriceWindow extends DataView<ArrayBuffer> {
     this.measure(ts);
   }
 
-  /** The slot of a bucket's last price (times before 1970 make negative buckets). */
-  private slotOf(bucket: number): number {
-    const buckets = this.layout.buckets;
-    const slot = bucket % buckets;
-    return slot < 0 ? slot + buckets : slot;
-  }
-
-  /** Position `offset` places after `from` in a queue. */
-  private wrap(from: number, offset: number): number {
-    const at = from + offset;
-    return at >= this.layout.capacity ? at - this.layout.capacity : at;
-  }
-
-  /** Records `price`, seen at `ts`, as the last price of `bucket`, the newest (`opens`: its first). */
+  /**
+   * Records `price`, seen at `ts`, as the last price of `bucket`, the newest:
+   * on the back of the log, a new entry when the tick `opens` the bucket.
+   */
   private setLast(price: number, ts: number, bucket: number, opens: boolean): void {
     const v = this;
     const layout = this.layout;
-    const slot = this.newestSlot;
-    if (opens) {
-      const word = layout.bitsAt + ((slot >>> 5) << 2);
-      v.setUint32(word, v.getUint32(word, true) | (1 << (slot & 31)), true);
+    const n = layout.buckets;
+    const time = ts - v.getFloat64(At.Base, true);
+    if (opens) this.logSize += 1;
+    const k = this.logHead + this.logSize - 1;
+    const entry = layout.logAt + (k >= n ? k - n : k) * Item.Bytes;
+    v.setFloat64(entry, price, true);
+    v.setUint32(entry + Item.Time, time, true);
+    if (this.logSize === 1) {
+      v.setFloat64(At.FrontPrice, price, true);
+      v.setUint32(At.FrontTime, time, true);
+      v.setFloat64(At.FrontBucket, bucket, true);
     }
-    // The held price still to be read lives in the slot about to be written: read it first.
-    if (v.getInt32(At.HeldSlot, true) === slot) this.loadHeld();
-    const at = layout.slotsAt + slot * layout.slotBytes;
-    v.setFloat64(at, price, true);
-    const offset = ts - Math.floor(bucket * layout.bucketMs);
-    if (layout.narrow) v.setUint16(at + Item.SlotTime, offset, true);
-    else v.setUint32(at + Item.SlotTime, offset, true);
   }
 
   /**
@@ -402,14 +388,14 @@ export class PriceWindow extends DataView<ArrayBuffer> {
     let back = 0;
     while (size > 0) {
       const k = head + size - 1;
-      back = at + (k >= c ? k - c : k) * Item.Bytes;
+      back = at + (k >= c ? k - c : k) * Item.Pair;
       const queued = v.getFloat64(back, true);
       if (lows ? queued < price : queued > price) break;
       size -= 1;
     }
     if (size === 0 || !this.sameBucket(v.getUint32(back + Item.Time, true) + base, now)) {
       const k = head + size;
-      const item = at + (k >= c ? k - c : k) * Item.Bytes;
+      const item = at + (k >= c ? k - c : k) * Item.Pair;
       v.setFloat64(item, price, true);
       v.setUint32(item + Item.Time, now - base, true);
       size += 1;
@@ -428,61 +414,62 @@ export class PriceWindow extends DataView<ArrayBuffer> {
   }
 
   /**
-   * Moves the window's first bucket from `from` to `to`: empties the slots of the
-   * buckets that left, remembering the newest one's last price (the price held
-   * at the new start), and drops the queued prices seen before the new start.
-   * Reads the slots' bits a word (32 buckets) at a time, so a quiet spell costs
-   * O(buckets / 32) once.
+   * Moves the window's first bucket to `to`: takes the entries of the buckets
+   * that left off the front of the log, keeping the last one's price (the
+   * price held at the new start), and drops the queued prices seen before the
+   * new start. Compares with the copy of the front entry in the state: the log
+   * is read only for the entry that becomes the front. Each entry leaves once,
+   * so a quiet spell costs O(entries) once.
    */
-  private expire(from: number, to: number): void {
+  private expire(to: number): void {
     const v = this;
     const layout = this.layout;
-    const n = layout.buckets;
-    const bitsAt = layout.bitsAt;
-    // A jump of more than the window empties it: each slot is visited once.
-    let remaining = to - from > n ? n : to - from;
-    // The window's first bucket shares its slot with the one after the newest.
-    const newestSlot = this.newestSlot;
-    let slot = newestSlot + 1 === n ? 0 : newestSlot + 1;
-    let bucket = from;
-    let held = -1;
-    let heldBucket = 0;
-    // A word of bits at a time: the slots of [bucket, bucket + span) share one word.
-    while (remaining > 0) {
-      const first = slot & 31;
-      let span = 32 - first;
-      if (span > n - slot) span = n - slot;
-      if (span > remaining) span = remaining;
-      const mask = (0xffff_ffff >>> (32 - span)) << first;
-      const word = bitsAt + ((slot >>> 5) << 2);
-      const bits = v.getUint32(word, true);
-      const hit = bits & mask;
-      if (hit !== 0) {
-        v.setUint32(word, bits & ~mask, true);
-        const top = 31 - Math.clz32(hit); // the newest bucket among those that saw a price
-        held = slot - first + top;
-        heldBucket = bucket + top - first;
-      }
-      slot = slot + span === n ? 0 : slot + span;
-      bucket += span;
-      remaining -= span;
+    const base = v.getFloat64(At.Base, true);
+    if (this.logSize > 0 && v.getFloat64(At.FrontBucket, true) < to) {
+      const n = layout.buckets;
+      let price: number;
+      let time: number;
+      let head = this.logHead;
+      let size = this.logSize;
+      let bucket: number;
+      do {
+        price = v.getFloat64(At.FrontPrice, true);
+        time = v.getUint32(At.FrontTime, true);
+        head = head + 1 === n ? 0 : head + 1;
+        size -= 1;
+        if (size === 0) break;
+        const entry = layout.logAt + head * Item.Bytes;
+        const next = v.getUint32(entry + Item.Time, true);
+        bucket = Math.floor((base + next) / layout.bucketMs);
+        v.setFloat64(At.FrontPrice, v.getFloat64(entry, true), true);
+        v.setUint32(At.FrontTime, next, true);
+        v.setFloat64(At.FrontBucket, bucket, true);
+      } while (bucket < to);
+      this.logHead = head;
+      this.logSize = size;
+      v.setFloat64(At.HeldPrice, price, true);
+      v.setFloat64(At.HeldTs, base + time, true);
+      if (layout.extremes) this.dropBefore(to, true);
+    } else if (layout.extremes) {
+      this.dropBefore(to, false);
     }
-    const bucketMs = layout.bucketMs;
-    if (held >= 0) {
-      // Its slot is read when the price is asked for (`loadHeld`), not here: with thousands
-      // of symbols that line is a cache miss, and most ticks never need the held price.
-      v.setInt32(At.HeldSlot, held, true);
-      v.setFloat64(At.HeldTs, heldBucket, true);
-    }
-    if (!layout.extremes) return;
-    const start = to * bucketMs - v.getFloat64(At.Base, true);
+  }
+
+  /**
+   * Drops the queued prices seen before bucket `to`, the window's new start;
+   * `held`: a new price is held at the start, and may count in min and max.
+   */
+  private dropBefore(to: number, held: boolean): void {
+    const v = this;
+    const layout = this.layout;
+    const start = to * layout.bucketMs - v.getFloat64(At.Base, true);
     const c = layout.capacity;
     // Expiry takes items off the heads only: a queue that shrank here lost items that left the window.
     const lowsSizeBefore = this.lowsSize;
     const highsSizeBefore = this.highsSize;
     let head = this.lowsHead;
     let size = this.lowsSize;
-    while (size > 0 && v.getUint32(layout.lowsAt + head * Item.Bytes + Item.Time, true) < start) {
+    while (size > 0 && v.getUint32(layout.lowsAt + head * Item.Pair + Item.Time, true) < start) {
       head = head + 1 === c ? 0 : head + 1;
       size -= 1;
     }
@@ -490,7 +477,7 @@ export class PriceWindow extends DataView<ArrayBuffer> {
     this.lowsSize = size;
     head = this.highsHead;
     size = this.highsSize;
-    while (size > 0 && v.getUint32(layout.highsAt + head * Item.Bytes + Item.Time, true) < start) {
+    while (size > 0 && v.getUint32(layout.highsAt + head * Item.Pair + Item.Time, true) < start) {
       head = head + 1 === c ? 0 : head + 1;
       size -= 1;
     }
@@ -499,43 +486,30 @@ export class PriceWindow extends DataView<ArrayBuffer> {
     // The held price can be the window's lowest only if its bucket still had a low queued
     // (else a later, lower or equal price in the window took it off the queue), which left
     // the queue just now with the bucket: likewise for the highest.
-    if (held >= 0) v.setUint32(At.HeldMay, (this.lowsSize !== lowsSizeBefore ? 1 : 0) | (size !== highsSizeBefore ? 2 : 0), true);
+    if (held) v.setUint32(At.HeldMay, (this.lowsSize !== lowsSizeBefore ? 1 : 0) | (size !== highsSizeBefore ? 2 : 0), true);
   }
 
   /**
-   * Reads the held price and its time from its slot, if not read yet (see
-   * `expire`): when the oldest price is asked for, when it may be the lowest or
-   * highest, or before its slot is written again.
-   */
-  private loadHeld(): void {
-    const v = this;
-    const slot = v.getInt32(At.HeldSlot, true);
-    if (slot < 0) return;
-    const layout = this.layout;
-    const at = layout.slotsAt + slot * layout.slotBytes;
-    const offset = layout.narrow ? v.getUint16(at + Item.SlotTime, true) : v.getUint32(at + Item.SlotTime, true);
-    v.setFloat64(At.HeldTs, Math.floor(v.getFloat64(At.HeldTs, true) * layout.bucketMs) + offset, true);
-    v.setFloat64(At.HeldPrice, v.getFloat64(at, true), true);
-    v.setInt32(At.HeldSlot, -1, true);
-  }
-
-  /**
-   * Moves the queues' time base up to just before the window, so their offsets
-   * stay within 32 bits however long the window runs. Everything still queued
-   * was seen after `now - windowMs` (expiry ran first). Once every 2^32 ms (49
-   * days) at most.
+   * Moves the time base of the log and the queues up to just before the
+   * window, so their offsets stay within 32 bits however long the window runs.
+   * Everything still logged or queued was seen after `now - windowMs` (expiry
+   * ran first). Once every 2^32 ms (49 days) at most.
    */
   private rebase(now: number): void {
     const v = this;
     const layout = this.layout;
     const base = v.getFloat64(At.Base, true);
     const shift = Math.floor(now - layout.windowMs) - 1 - base;
-    for (const [at, head, size] of [[layout.lowsAt, this.lowsHead, this.lowsSize], [layout.highsAt, this.highsHead, this.highsSize]] as const) {
+    const log = [layout.logAt, this.logHead, this.logSize, layout.buckets, Item.Bytes] as const;
+    const lows = [layout.lowsAt, this.lowsHead, this.lowsSize, layout.capacity, Item.Pair] as const;
+    const highs = [layout.highsAt, this.highsHead, this.highsSize, layout.capacity, Item.Pair] as const;
+    for (const [at, head, size, capacity, stride] of [log, lows, highs]) {
       for (let k = 0; k < size; k++) {
-        const time = at + this.wrap(head, k) * Item.Bytes + Item.Time;
+        const time = at + ((head + k) % capacity) * stride + Item.Time;
         v.setUint32(time, v.getUint32(time, true) - shift, true);
       }
     }
+    if (this.logSize > 0) v.setUint32(At.FrontTime, v.getUint32(At.FrontTime, true) - shift, true);
     v.setFloat64(At.Base, base + shift, true);
   }
 
@@ -626,7 +600,6 @@ export class PriceWindow extends DataView<ArrayBuffer> {
       case OldestFrom.Gap:
         return this.gaps!.data[this.gaps!.head * Gap.Size + (ts ? Gap.To : Gap.Price)]!;
       default:
-        this.loadHeld();
         return v.getFloat64(ts ? At.HeldTs : At.HeldPrice, true);
     }
   }
@@ -640,10 +613,9 @@ export class PriceWindow extends DataView<ArrayBuffer> {
   private extreme(at: number, head: number, lows: boolean, ts: boolean): number {
     const v = this;
     if (!this.layout.extremes || Number.isNaN(v.getFloat64(At.LatestTs, true))) return Number.NaN;
-    const item = at + head * Item.Bytes;
+    const item = at + head * Item.Pair;
     const queued = v.getFloat64(item, true);
     if (this.oldestFrom === OldestFrom.Held && (v.getUint32(At.HeldMay, true) & (lows ? 1 : 2)) !== 0) {
-      this.loadHeld();
       const held = v.getFloat64(At.HeldPrice, true);
       if (lows ? held < queued : held > queued) return ts ? v.getFloat64(At.HeldTs, true) : held;
     }

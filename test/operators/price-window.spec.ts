@@ -119,10 +119,10 @@ describe('PriceWindow', () => {
     expect(window.oldest).to.equal(100);
   });
 
-  it('holds the price of a bucket whose slot the next tick reuses (the held price is read before its slot is written)', () => {
+  it('holds the price of the bucket that leaves on the tick that fills the window again', () => {
     const window = new PriceWindow(60_000, 6); // 10 s buckets
     window.add(100, 0);
-    window.add(105, 60_000); // bucket 6 takes bucket 0's slot, the same tick that makes bucket 0's price the held one
+    window.add(105, 60_000); // bucket 6 opens as bucket 0 leaves: 100 is held, and the log's one entry is taken off as the next goes on
     expect([window.oldest, window.oldestTs, window.min, window.minTs, window.max]).to.deep.equal([100, 0, 100, 0, 105]);
   });
 
@@ -249,6 +249,25 @@ describe('PriceWindow', () => {
     expect(readingOf(window)).to.deep.equal(expected);
     expect(window.minTs).to.equal(ts);
     expect(window.maxTs).to.equal(ts + 1);
+  });
+
+  it('keeps the times of its log exact past 2^32 ms without extremes too (the 24 h window), with every bucket logged', () => {
+    const windowMs = 24 * 60 * MINUTE;
+    const window = new PriceWindow(windowMs, 50);
+    const withoutExtremes = new PriceWindow(windowMs, 50, { extremes: false });
+    const observations: Observation[] = [];
+    let ts = 1_700_000_000_007;
+    // 60 days of a tick every 13 minutes: more ticks than buckets, so the log is full and wraps many times.
+    for (let i = 0; i < (60 * 24 * 60) / 13; i++) {
+      ts += 13 * MINUTE + (i % 7);
+      const price = 100 + Math.cos(i) * 3;
+      observations.push({ price, ts });
+      window.add(price, ts);
+      withoutExtremes.add(price, ts);
+      const expected = bruteForceWindow(observations.slice(-120), window.start);
+      expect(readingOf(window)).to.deep.equal(expected);
+      expect([withoutExtremes.oldest, withoutExtremes.oldestTs, withoutExtremes.coverage]).to.deep.equal([expected.oldest, expected.oldestTs, expected.coverage]);
+    }
   });
 
   it('keeps up to one low and one high per bucket: a narrowing range fills both queues and stays right', () => {
