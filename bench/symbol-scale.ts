@@ -30,8 +30,11 @@ export interface SymbolScaleResult {
  * Measurement 3: `detectAlerts`'s cost per tick at 10, 1000 and 10 000 symbols,
  * each symbol ticking at the same rate in every run, so only the number of
  * symbols (the state's size) changes. Each run starts from fresh state and first
- * gives every symbol a few ticks untimed (its windows are allocated then, not in
- * the timed part). The timed ticks are made on the fly, as a connector makes
+ * feeds every symbol untimed for one short window and two ticks more: its
+ * windows are allocated then, and full, so every count is timed in the steady
+ * state a running service is in, each tick also expiring the oldest (with only
+ * a few ticks each, the 10 000 symbols' windows were still filling in the timed
+ * part while the 10 symbols' were full). The timed ticks are made on the fly, as a connector makes
  * them, and die young; making them alone is timed too and subtracted. The
  * rounds alternate the order of the counts; the best run of each count counts.
  *
@@ -52,7 +55,8 @@ export function measureSymbolScale(options: SymbolScaleOptions = {}): SymbolScal
       const ticks$ = new Subject<Tick>();
       let alerts = 0;
       const subscription = ticks$.pipe(detectAlerts(thresholds)).subscribe(() => (alerts += 1));
-      const warmUp = Math.max(3 * symbols, 100_000);
+      const ticksToFill = Math.ceil(thresholds.window_short_ms / everyMs) + 2;
+      const warmUp = Math.max(ticksToFill * symbols, 100_000);
       for (let i = 0; i < warmUp; i++) ticks$.next(source.next());
       collectGarbage();
       const withPipeline = timeNs(() => {
