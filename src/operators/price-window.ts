@@ -35,8 +35,7 @@ const enum At {
 const enum Cold {
   FirstTs = 0, // f64: read only until the window has moved past the first tick
   FirstPrice = 8, // f64
-  GapsTotal = 16, // f64: only while there are blind intervals
-  Bytes = 24,
+  Bytes = 16,
 }
 
 /** Where the window's oldest price is, as `PriceWindow.oldestFrom` says. */
@@ -62,11 +61,12 @@ const enum Gap {
   Size = 3,
 }
 
-/** A window's blind intervals, oldest first: a ring of `MAX_GAPS` (from, to, price) triples. */
+/** A window's blind intervals, oldest first: a ring of `MAX_GAPS` (from, to, price) triples, and their total length. */
 interface Gaps {
   readonly data: Float64Array;
   head: number;
   size: number;
+  total: number;
 }
 
 /**
@@ -515,15 +515,13 @@ export class PriceWindow extends DataView<ArrayBuffer> {
 
   /** Records the blind interval `(from, to]`, ended by a tick at `price`. */
   private addGap(from: number, to: number, price: number): void {
-    const gaps = (this.gaps ??= { data: new Float64Array(MAX_GAPS * Gap.Size), head: 0, size: 0 });
+    const gaps = (this.gaps ??= { data: new Float64Array(MAX_GAPS * Gap.Size), head: 0, size: 0, total: 0 });
     const g = gaps.data;
-    const v = this;
-    const totalAt = this.layout.coldAt + Cold.GapsTotal;
     if (gaps.size === MAX_GAPS) {
       // No room left: extend the newest gap. This counts the seen time between the
       // two as blind, so coverage errs low, never high.
       const back = ((gaps.head + MAX_GAPS - 1) % MAX_GAPS) * Gap.Size;
-      v.setFloat64(totalAt, v.getFloat64(totalAt, true) + to - g[back + Gap.To]!, true);
+      gaps.total += to - g[back + Gap.To]!;
       g[back + Gap.To] = to;
       g[back + Gap.Price] = price;
       return;
@@ -533,7 +531,7 @@ export class PriceWindow extends DataView<ArrayBuffer> {
     g[at + Gap.To] = to;
     g[at + Gap.Price] = price;
     gaps.size += 1;
-    v.setFloat64(totalAt, v.getFloat64(totalAt, true) + to - from, true);
+    gaps.total += to - from;
   }
 
   /**
@@ -553,8 +551,7 @@ export class PriceWindow extends DataView<ArrayBuffer> {
       // Gaps that ended before the window are gone; one ending exactly at its start
       // still says the start was blind.
       const g = gaps.data;
-      const totalAt = layout.coldAt + Cold.GapsTotal;
-      let total = v.getFloat64(totalAt, true);
+      let total = gaps.total;
       while (gaps.size > 0 && g[gaps.head * Gap.Size + Gap.To]! < start) {
         total -= g[gaps.head * Gap.Size + Gap.To]! - g[gaps.head * Gap.Size + Gap.From]!;
         gaps.head = (gaps.head + 1) % MAX_GAPS;
@@ -570,7 +567,7 @@ export class PriceWindow extends DataView<ArrayBuffer> {
           startBlind = true;
         }
       }
-      v.setFloat64(totalAt, total, true);
+      gaps.total = total;
     }
 
     // The price held at the start counts as seen in the window, unless the start was blind.
