@@ -38,6 +38,8 @@ export interface BenchResults {
   readonly framesToAlerts: FramesToAlertsResult;
   readonly ticksToAlerts: TicksToAlertsResult;
   readonly symbolScale: SymbolScaleResult;
+  /** Measurement 3 again with huge pages for the windows (no target: it measures a deployment knob); absent in older runs. */
+  readonly symbolScaleHugePages?: SymbolScaleResult;
   readonly memory: HeapGrowthResult;
   readonly liveLatency: LiveLatencyResult;
   readonly replay: ReplaySpeedResult;
@@ -162,6 +164,7 @@ export function formatTable(results: BenchResults): string {
     ['2 ticks -> alerts', `own 24 h windows ${num(t.ownWindowPerSecond)} ticks/s; naive ${num(t.naivePerSecond)}/s (${t.ticksPerDayWindow} ticks per 24 h window): ${fixed(t.ownWindowSpeedup, 1)}x`, mark('ticksVsNaive')],
     ['  with exchange open24h', `${num(t.pipelinePerSecond)} ticks/s (no 24 h window needed): ${fixed(t.speedup, 1)}x naive`, ''],
     ['3 cost per tick by symbols', symbolScaleFigure(s), mark('symbolScale10000vs10')],
+    ...(results.symbolScaleHugePages === undefined ? [] : [['  with huge pages', symbolScaleFigure(results.symbolScaleHugePages), 'no target (a knob)'] as [string, string, string]]),
     ['4 memory, 1000 symbols', memoryFigure(m), mark('heap10MVs1M')],
     ['  per (symbol, window)', perWindowFigure(m), mark('bytesPerSymbolWindow')],
     ['5 live tick -> journal', `p50 ${fixed(l.p50Ms, 2)} ms, p99 ${fixed(l.p99Ms, 2)} ms, max ${fixed(l.maxMs, 2)} ms over ${l.alerts} alerts`, mark('liveP99Ms')],
@@ -197,7 +200,8 @@ export function formatBenchLine(results: BenchResults): string {
       bitstamp: { frames: f.bitstamp.frames, rejected: f.bitstamp.rejected, framesPerSecond: round(f.bitstamp.pipelinePerSecond), jsonParsePerSecond: round(f.bitstamp.jsonParsePerSecond), ratio: round(f.bitstamp.ratio), alerts: f.bitstamp.alerts.length },
     },
     ticksToAlerts: { ticks: t.ticks, ticksPerSecond: round(t.pipelinePerSecond), naiveTicksPerSecond: round(t.naivePerSecond), speedup: round(t.speedup), ownWindowTicksPerSecond: round(t.ownWindowPerSecond), ownWindowSpeedup: round(t.ownWindowSpeedup), ticksPerDayWindow: t.ticksPerDayWindow, alerts: t.pipelineAlerts.length },
-    symbolScale: { nsPerTick: Object.fromEntries(Object.entries(s.nsPerTick).map(([count, ns]) => [count, round(ns)])), ratio: round(s.ratio) },
+    symbolScale: symbolScaleJson(s),
+    ...(results.symbolScaleHugePages === undefined ? {} : { symbolScaleHugePages: symbolScaleJson(results.symbolScaleHugePages) }),
     memory: { symbols: m.symbols, before: m.before, after1M: m.afterFirst, after10M: m.afterTotal, ratio: round(m.ratio), stateRatio: round(m.stateRatio), bytesPerSymbolWindow: Math.round(m.bytesPerSymbolWindow) },
     liveLatency: { alerts: l.alerts, frames: l.frames, p50Ms: round(l.p50Ms), p99Ms: round(l.p99Ms), maxMs: round(l.maxMs), meanMs: round(l.meanMs) },
     replay: { ticks: r.ticks, fileBytes: r.fileBytes, spanMs: r.spanMs, wallMs: round(r.wallMs), timesRealTime: round(r.timesRealTime), alerts: r.alerts.length },
@@ -207,6 +211,10 @@ export function formatBenchLine(results: BenchResults): string {
     durationMs: Math.round(results.durationMs),
   };
   return `BENCH ${JSON.stringify(json)}`;
+}
+
+function symbolScaleJson(s: SymbolScaleResult) {
+  return { nsPerTick: Object.fromEntries(Object.entries(s.nsPerTick).map(([count, ns]) => [count, round(ns)])), ratio: round(s.ratio) };
 }
 
 /** Four significant digits at most: enough for a noisy measurement. */

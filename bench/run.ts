@@ -10,6 +10,7 @@ import { compareAlerts } from './compare-alerts.js';
 import { bitstampExpected, measureFramesToAlerts } from './frames-to-alerts.js';
 import { generateDay } from './generate-day.js';
 import { measureHeapGrowth } from './heap-growth.js';
+import { withHugePages } from './huge-pages.js';
 import { measureLiveLatency } from './live-latency.js';
 import { measureReplaySpeed } from './replay-speed.js';
 import { measureReplayVsFloor } from './replay-vs-floor.js';
@@ -54,8 +55,9 @@ step(`1/7 raw frames -> alerts vs JSON.parse: ${frames.toLocaleString('en-US')} 
 const framesToAlerts = measureFramesToAlerts(market);
 step('2/7 ticks -> alerts vs the naive reference (the naive one takes about a minute)');
 const ticksToAlerts = measureTicksToAlerts(market);
-step('3/7 cost per tick at 10, 1000 and 10 000 symbols (in a fresh process)');
-const symbolScale = symbolScaleInFreshProcess();
+step('3/7 cost per tick at 10, 1000 and 10 000 symbols (in a fresh process), then again with huge pages');
+const symbolScale = symbolScaleInFreshProcess(process.env);
+const symbolScaleHugePages = symbolScaleInFreshProcess(withHugePages(process.env));
 step('4/7 memory after 1 M and 10 M ticks');
 const memory = measureHeapGrowth();
 step('5/7 live latency over a loopback fake Binance');
@@ -84,6 +86,7 @@ const results: BenchResults = {
   framesToAlerts,
   ticksToAlerts,
   symbolScale,
+  symbolScaleHugePages,
   memory,
   liveLatency,
   replay,
@@ -107,10 +110,12 @@ if (results.checks.some((check) => !check.comparison.agree)) process.exitCode = 
  * already run measures 1 and 2's ticks of other shapes, and what V8 learned from
  * them made the 10-symbol baseline slower and the ratio lower than the same
  * measure run alone (1.76x against 2.03x to 2.18x). A fresh process gives the
- * same figure either way.
+ * same figure either way. Run twice: as the service runs by default, and with
+ * `env` asking for huge pages (`withHugePages`), the deployment knob the README
+ * describes for thousands of symbols; only the first has a target.
  */
-function symbolScaleInFreshProcess(): SymbolScaleResult {
-  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'scale'], { encoding: 'utf8' });
+function symbolScaleInFreshProcess(env: NodeJS.ProcessEnv): SymbolScaleResult {
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'scale'], { encoding: 'utf8', env });
   const line = child.stdout.split('\n').find((text) => text.startsWith('BENCH '));
   if (child.status !== 0 || line === undefined) throw new Error(`bench -- scale failed (exit ${child.status}): ${child.stderr.trim()}`);
   return (JSON.parse(line.slice('BENCH '.length)) as { symbolScale: SymbolScaleResult }).symbolScale;

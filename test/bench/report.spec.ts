@@ -94,5 +94,17 @@ describe('bench: report', () => {
     expect(table.find((line) => line.startsWith('2 ticks'))).to.match(/^2 ticks -> alerts +own 24 h windows 1,000,000 ticks\/s; naive 40,000\/s \(1000 ticks per 24 h window\): 25\.0x +>= 20 x naive +met$/);
     expect(table.find((line) => line.startsWith('7 --replay vs read+parse'))).to.match(/500,000 ticks, 1,000 symbols .*: 2\.00x +<= 2 x read \+ parse +met$/);
     expect(table).to.include('  ok   naive = pipeline: 84 alerts');
+    expect(table.some((line) => line.startsWith('  with huge pages'))).to.equal(false);
+  });
+
+  it('adds measurement 3 with huge pages as a row and a JSON key of its own, with no target', () => {
+    const hugePages = { nsPerTick: { '10': 480, '1000': 540, '10000': 610 }, ratio: 610 / 480 };
+    const withKnob = { ...results, symbolScaleHugePages: hugePages };
+    const row = formatTable(withKnob).split('\n').find((line) => line.startsWith('  with huge pages'));
+    expect(row).to.match(/10: 480 ns, 1,000: 540 ns, 10,000: 610 ns; 10000\/10: 1\.27x +no target \(a knob\)$/);
+    const json = JSON.parse(formatBenchLine(withKnob).slice('BENCH '.length));
+    expect(json.symbolScaleHugePages).to.deep.equal({ nsPerTick: { '10': 480, '1000': 540, '10000': 610 }, ratio: 1.271 });
+    expect(Object.keys(json.targets)).to.deep.equal(Object.keys(benchTargets(results)));
+    expect(JSON.parse(formatBenchLine(results).slice('BENCH '.length))).to.not.have.property('symbolScaleHugePages');
   });
 });
