@@ -1,4 +1,5 @@
 import { MAX_WINDOW_MS } from '../domain/window-limits.js';
+import { Slab, WindowSlots } from './window-slots.js';
 
 /** Disjoint blind intervals remembered per window; more within one window are merged (see `addGap`). */
 const MAX_GAPS = 64;
@@ -25,7 +26,8 @@ const enum At {
   HeldTs = 32, // f64: its time
   Coverage = 40, // f64
   FrontTime = 48, // u32: a copy of the time of the log's front entry (from `Base`), so that expiry reads the log only when the front leaves
-  HeldMay = 52, // u32: whether the held price may be the lowest (bit 1) or the highest (bit 2) in the window
+  HeldMay = 52, // u8: whether the held price may be the lowest (bit 1) or the highest (bit 2) in the window
+  OldestFrom = 53, // u8: where the oldest price is (`OldestFrom`); when `Held`, the held price also counts in min and max
   FrontPrice = 56, // f64: a copy of the front entry's price
   FrontBucket = 64, // f64: its bucket
   Extra = 72, // the owner's f64 slots (see `PriceWindowOptions.extraSlots`), then the fields of `Cold`
@@ -38,11 +40,21 @@ const enum Cold {
   Bytes = 16,
 }
 
-/** Where the window's oldest price is, as `PriceWindow.oldestFrom` says. */
+/** Where the window's oldest price is (`At.OldestFrom`). */
 const enum OldestFrom {
   First = 0, // the first price ever seen: the window starts before it
   Gap = 1, // the price that ended the blind spell the window starts in
   Held = 2, // the price held at the window's start, which then also counts in min and max
+}
+
+/**
+ * Room a new window has in its buffer, doubled whenever the log or a queue is
+ * full, up to the most they can hold: a window's memory follows how many of its
+ * buckets saw a price, and a sparse symbol's window stays small.
+ */
+const enum Room {
+  Log = 16, // log entries
+  Queue = 8, // positions of the queues' ring
 }
 
 /** Entries of the log, and items of the queues. */
@@ -79,16 +91,13 @@ interface WindowLayout {
   readonly buckets: number;
   readonly bucketMs: number;
   readonly extremes: boolean;
-  /** Items per queue: one more than the buckets (a time on a bucket's edge may land in the next one by float rounding); 0 without extremes. */
+  /** Most items a queue holds: one more than the buckets (a time on a bucket's edge may land in the next one by float rounding); 0 without extremes. */
   readonly capacity: number;
   readonly extraSlots: number;
   /** Byte offset of the fields of `Cold`. */
   readonly coldAt: number;
-  /** Byte offsets of the lows' first item and the highs' (in one ring of `Item.Pair`s), of the log, and the buffer's size. */
-  readonly lowsAt: number;
-  readonly highsAt: number;
+  /** Byte offset of the log: the state's size. The ring of the queues follows the log. */
   readonly logAt: number;
-  readonly bytes: number;
 }
 
 const layouts = new Map<string, WindowLayout>();
@@ -101,14 +110,8 @@ function layoutOf(windowMs: number, buckets: number, extremes: boolean, extraSlo
     const bucketMs = windowMs / buckets;
     const capacity = extremes ? buckets + 1 : 0;
     const coldAt = At.Extra + extraSlots * 8;
-    // The queues share one ring, a low and a high at each position: their ends move slowly
-    // (a queue's back advances only as far as its head does), so when both are at about the
-    // same place a tick finds both on one line, and always in one region of the buffer.
-    const lowsAt = coldAt + Cold.Bytes;
-    const highsAt = lowsAt + Item.Bytes;
-    const logAt = lowsAt + capacity * Item.Pair;
-    const bytes = logAt + buckets * Item.Bytes;
-    layout = { windowMs, buckets, bucketMs, extremes, capacity, extraSlots, coldAt, lowsAt, highsAt, logAt, bytes };
+    const logAt = coldAt + Cold.Bytes;
+    layout = { windowMs, buckets, bucketMs, extremes, capacity, extraSlots, coldAt, logAt };
     layouts.set(key, layout);
   }
   return layout;
@@ -129,6 +132,35 @@ function checkedLayout(windowMs: number, buckets: number, options: PriceWindowOp
   return layoutOf(windowMs, buckets, options.extremes ?? true, extraSlots);
 }
 
+/**
+ * `k` (0 <= k < 2 x room) as a position in a ring of `room`. Without a branch:
+ * rings are small (they grow as needed), so `k` often passes the end, and a
+ * branch there would be mispredicted on many ticks.
+ */
+function wrap(k: number, room: number): number {
+  const past = k - room;
+  return past + ((past >> 31) & room);
+}
+
+/**
+ * Copies `size` items (price and time) of a ring of `room` items, `stride` bytes
+ * apart from `at`, starting at `head`, to the same stride from `toAt` in `to`.
+ */
+function copyItems(from: DataView, at: number, room: number, stride: number, head: number, size: number, to: DataView, toAt: number): void {
+  for (let i = 0, k = head; i < size; i++, k = k + 1 === room ? 0 : k + 1) {
+    to.setFloat64(toAt + i * stride, from.getFloat64(at + k * stride, true), true);
+    to.setUint32(toAt + i * stride + Item.Time, from.getUint32(at + k * stride + Item.Time, true), true);
+  }
+}
+
+/** Bytes of a window's slot: its state, then room for `logRoom` log entries and `queueRoom` positions of the queues. */
+function slotBytesOf(layout: WindowLayout, logRoom: number, queueRoom: number): number {
+  return layout.logAt + logRoom * Item.Bytes + queueRoom * Item.Pair;
+}
+
+/** What a released window reads through: nothing, so any use throws a RangeError. */
+const RELEASED = new Slab(0, 0);
+
 /** Options of {@link PriceWindow}. */
 export interface PriceWindowOptions {
   /**
@@ -145,6 +177,13 @@ export interface PriceWindowOptions {
    * {@link PriceWindow.setExtra}; NaN until written. 0..64, default 0.
    */
   readonly extraSlots?: number;
+  /**
+   * Where the window keeps its numbers: windows of one owner sharing a
+   * `WindowSlots` are packed side by side, which with thousands of symbols
+   * makes a tick cheaper; the owner then calls {@link PriceWindow.release} on
+   * each window it drops. Default: slots of the window's own.
+   */
+  readonly slots?: WindowSlots;
 }
 
 /**
@@ -166,18 +205,27 @@ export interface PriceWindowOptions {
  * 4. A tick older than the newest seen (out of order) counts as seen at the
  *    newest time: the ring never moves backwards.
  *
- * Storage, in one buffer (the window is a `DataView` over it): first the state
- * each tick reads (newest time and bucket, the price held at the start, the
- * coverage, a copy of the log's front entry) and the owner's extra slots; then
- * two monotonic queues of (price, time) for the sliding min and max, each with
- * at most one price per bucket (room for `buckets + 1`), sharing one ring (a
- * low and a high at each position); then a log of the buckets that saw a price,
- * oldest first: each one's last price and when, one entry per bucket, appended
- * as a tick opens its bucket and taken off the front as the bucket leaves the
- * window (room for `buckets`). Times are 32-bit offsets from a base that
- * follows the window; a price and its time share 12 bytes. Prices are kept as
- * they came (64-bit). 36 bytes per bucket (35.2 KiB for 1000 buckets), 12
- * without the extremes; up to 64 blind intervals are allocated on the first.
+ * Storage, in one slot of a shared slab (see `WindowSlots`, and the option
+ * `slots`): first the state each tick reads (newest time and bucket, the price
+ * held at the start, the coverage, a copy of the log's front entry) and the
+ * owner's extra slots; then a log of the buckets that saw a price, oldest
+ * first: each one's last price and when, one entry per bucket, appended as a
+ * tick opens its bucket and taken off the front as the bucket leaves the window
+ * (at most `buckets`); then two monotonic queues of (price, time) for the
+ * sliding min and max, each with at most one price per bucket (at most
+ * `buckets + 1`), sharing one ring (a low and a high at each position). Times
+ * are 32-bit offsets from a base that follows the window; a price and its time
+ * share 12 bytes. Prices are kept as they came (64-bit). The slot starts with
+ * room for 16 log entries and 8 queue positions, and moves to one with twice
+ * the room whenever the log or a queue is full, up to the most they can hold:
+ * 36 bytes per bucket (35.2 KiB for 1000 buckets), 12 without the extremes. So
+ * a window's memory follows how many of its buckets saw a price: a symbol that
+ * ticks every 90 s keeps its hour in under 2 KiB. Up to 64 blind intervals are
+ * allocated on the first.
+ * Why slots in shared slabs: with thousands of symbols, a tick mostly waits
+ * for memory. Small slots packed side by side span far fewer pages than full
+ * buffers one per window (fewer TLB misses), and the window reaches them
+ * through a slab object shared by many windows, which stays in the cache.
  * Why a log and not a slot per bucket: with thousands of symbols each ticking
  * less often than its buckets turn, a slot per bucket puts every tick on a line
  * of its own, cold since the window last came round to it; the log's ticks
@@ -202,22 +250,24 @@ export interface PriceWindowOptions {
  * [window.min, window.max, window.oldest, window.coverage];
  * // Logs: [99, 103, 100, 1]
  */
-export class PriceWindow extends DataView<ArrayBuffer> {
-  // The window is its own DataView: one object fewer between a symbol and its
-  // numbers, so one cache miss fewer per tick when thousands of symbols are cold.
-  // (Its DataView methods are the window's own business: an internal class, not exported by the package.)
+export class PriceWindow {
+  /** The slab the window's slot is in, and the slot's byte offset there: state, log, ring of the queues. A bigger slot when the log or the queues are full. */
+  private view: Slab;
+  private at: number;
+  private readonly slots: WindowSlots;
   // The indices a tick needs to find its lines in the buffer are fields, not in
   // the buffer: once this object is read, every line the tick touches (state,
   // the log's ends, the queues' ends) can be fetched at once, not one after another.
   private readonly layout: WindowLayout;
+  /** Entries the log has room for, and positions the queues' ring has. */
+  private logRoom: number;
+  private queueRoom: number;
   private logHead: number;
   private logSize: number;
   private lowsHead: number;
   private lowsSize: number;
   private highsHead: number;
   private highsSize: number;
-  /** Where the oldest price is; when `Held`, the held price also counts in min and max. */
-  private oldestFrom: OldestFrom;
   /** Blind intervals, allocated on the first. */
   private gaps: Gaps | undefined;
 
@@ -229,19 +279,27 @@ export class PriceWindow extends DataView<ArrayBuffer> {
    */
   constructor(windowMs: number, buckets = 1000, options: PriceWindowOptions = {}) {
     const layout = checkedLayout(windowMs, buckets, options);
-    super(new ArrayBuffer(layout.bytes));
+    const logRoom = Math.min(Room.Log, layout.buckets);
+    const queueRoom = Math.min(Room.Queue, layout.capacity);
+    const slots = options.slots ?? new WindowSlots(false);
+    const { slab: v, at: a } = slots.take(slotBytesOf(layout, logRoom, queueRoom));
+    this.view = v;
+    this.at = a;
+    this.slots = slots;
     this.layout = layout;
+    this.logRoom = logRoom;
+    this.queueRoom = queueRoom;
     this.logHead = 0;
     this.logSize = 0;
     this.lowsHead = 0;
     this.lowsSize = 0;
     this.highsHead = 0;
     this.highsSize = 0;
-    this.oldestFrom = OldestFrom.First;
     this.gaps = undefined;
-    for (const at of [At.LatestTs, At.HeldPrice, At.HeldTs, layout.coldAt + Cold.FirstTs, layout.coldAt + Cold.FirstPrice]) this.setFloat64(at, Number.NaN, true);
-    for (let slot = 0; slot < layout.extraSlots; slot++) this.setFloat64(At.Extra + slot * 8, Number.NaN, true);
-    this.setFloat64(At.NewestBucket, Number.NEGATIVE_INFINITY, true);
+    for (const at of [At.LatestTs, At.HeldPrice, At.HeldTs, layout.coldAt + Cold.FirstTs, layout.coldAt + Cold.FirstPrice]) v.setFloat64(a + at, Number.NaN, true);
+    for (let slot = 0; slot < layout.extraSlots; slot++) v.setFloat64(a + At.Extra + slot * 8, Number.NaN, true);
+    v.setFloat64(a + At.NewestBucket, Number.NEGATIVE_INFINITY, true);
+    v.setUint8(a + At.OldestFrom, OldestFrom.First);
   }
 
   /** Length of the window, ms. */
@@ -258,19 +316,19 @@ export class PriceWindow extends DataView<ArrayBuffer> {
   }
   /** Lowest price in the window after the last `add` (NaN before the first, or without extremes). */
   get min(): number {
-    return this.extreme(this.layout.lowsAt, this.lowsHead, true, false);
+    return this.extreme(this.lowsHead, true, false);
   }
   /** When the lowest price was seen (the latest time, on a tie). */
   get minTs(): number {
-    return this.extreme(this.layout.lowsAt, this.lowsHead, true, true);
+    return this.extreme(this.lowsHead, true, true);
   }
   /** Highest price in the window after the last `add` (NaN before the first, or without extremes). */
   get max(): number {
-    return this.extreme(this.layout.highsAt, this.highsHead, false, false);
+    return this.extreme(this.highsHead, false, false);
   }
   /** When the highest price was seen (the latest time, on a tie). */
   get maxTs(): number {
-    return this.extreme(this.layout.highsAt, this.highsHead, false, true);
+    return this.extreme(this.highsHead, false, true);
   }
   /** Oldest price in the window: the price held at its start, else the first price seen in it. */
   get oldest(): number {
@@ -282,26 +340,26 @@ export class PriceWindow extends DataView<ArrayBuffer> {
   }
   /** Fraction (0..1) of `[start, t]` for which we had a price. */
   get coverage(): number {
-    return Number.isNaN(this.latestTs) ? 0 : this.getFloat64(At.Coverage, true);
+    return Number.isNaN(this.latestTs) ? 0 : this.view.getFloat64(this.at + At.Coverage, true);
   }
   /** Start of the window after the last `add`, ms (bucket-aligned, within one bucket after `t - windowMs`). */
   get start(): number {
     if (Number.isNaN(this.latestTs)) return Number.NaN;
-    return (this.getFloat64(At.NewestBucket, true) - this.layout.buckets + 1) * this.layout.bucketMs;
+    return (this.view.getFloat64(this.at + At.NewestBucket, true) - this.layout.buckets + 1) * this.layout.bucketMs;
   }
   /** Time of the newest tick, ms (out-of-order ticks do not move it back). */
   get latestTs(): number {
-    return this.getFloat64(At.LatestTs, true);
+    return this.view.getFloat64(this.at + At.LatestTs, true);
   }
 
   /** The owner's slot `slot` (see {@link PriceWindowOptions.extraSlots}); NaN until written. */
   extra(slot: number): number {
-    return this.getFloat64(At.Extra + slot * 8, true);
+    return this.view.getFloat64(this.at + At.Extra + slot * 8, true);
   }
 
   /** Writes the owner's slot `slot`. */
   setExtra(slot: number, value: number): void {
-    this.setFloat64(At.Extra + slot * 8, value, true);
+    this.view.setFloat64(this.at + At.Extra + slot * 8, value, true);
   }
 
   /**
@@ -314,27 +372,23 @@ export class PriceWindow extends DataView<ArrayBuffer> {
    */
   add(price: number, ts: number, blindFrom?: number): void {
     if (!Number.isSafeInteger(ts)) throw new RangeError(`a window's times must be whole ms, got ${ts}`);
-    const v = this;
+    const v = this.view;
+    const a = this.at;
     const layout = this.layout;
-    const latest = v.getFloat64(At.LatestTs, true);
+    const latest = v.getFloat64(a + At.LatestTs, true);
     if (Number.isNaN(latest)) {
-      v.setFloat64(layout.coldAt + Cold.FirstTs, ts, true);
-      v.setFloat64(layout.coldAt + Cold.FirstPrice, price, true);
-      v.setFloat64(At.Base, ts, true);
-      const bucket = Math.floor(ts / layout.bucketMs);
-      v.setFloat64(At.NewestBucket, bucket, true);
-      this.setLast(price, ts, bucket, true);
+      this.begin(price, ts);
     } else {
       const now = ts < latest ? latest : ts;
       ts = now;
       const bucket = Math.floor(now / layout.bucketMs);
-      const newest = v.getFloat64(At.NewestBucket, true);
+      const newest = v.getFloat64(a + At.NewestBucket, true);
       // Still in the newest bucket: the window has not moved, nothing can expire.
       const opens = bucket !== newest;
       if (opens) {
         this.expire(bucket - layout.buckets + 1);
-        v.setFloat64(At.NewestBucket, bucket, true);
-        if (now - v.getFloat64(At.Base, true) > Item.MaxOffset) this.rebase(now);
+        v.setFloat64(a + At.NewestBucket, bucket, true);
+        if (now - v.getFloat64(a + At.Base, true) > Item.MaxOffset) this.rebase(now);
       }
       // The old price held from the previous tick until `from`; after that we were blind.
       if (blindFrom !== undefined && blindFrom < now) {
@@ -344,8 +398,22 @@ export class PriceWindow extends DataView<ArrayBuffer> {
       this.setLast(price, now, bucket, opens);
     }
     if (layout.extremes) this.observeExtremes(price, ts);
-    v.setFloat64(At.LatestTs, ts, true);
+    // (Not `v`: the log or the queues may have moved to a bigger buffer.)
+    this.view.setFloat64(this.at + At.LatestTs, ts, true);
     this.measure(ts);
+  }
+
+  /** The first tick: where the window's times start from. (Apart from `add`, so that `add` stays small enough for V8 to inline what a tick runs.) */
+  private begin(price: number, ts: number): void {
+    const v = this.view;
+    const a = this.at;
+    const layout = this.layout;
+    v.setFloat64(a + layout.coldAt + Cold.FirstTs, ts, true);
+    v.setFloat64(a + layout.coldAt + Cold.FirstPrice, price, true);
+    v.setFloat64(a + At.Base, ts, true);
+    const bucket = Math.floor(ts / layout.bucketMs);
+    v.setFloat64(a + At.NewestBucket, bucket, true);
+    this.setLast(price, ts, bucket, true);
   }
 
   /**
@@ -353,19 +421,23 @@ export class PriceWindow extends DataView<ArrayBuffer> {
    * on the back of the log, a new entry when the tick `opens` the bucket.
    */
   private setLast(price: number, ts: number, bucket: number, opens: boolean): void {
-    const v = this;
-    const layout = this.layout;
-    const n = layout.buckets;
-    const time = ts - v.getFloat64(At.Base, true);
+    if (opens && this.logSize === this.logRoom) {
+      // Expiry ran first: the log holds fewer than `buckets` entries, so a full one can grow.
+      this.grow(this.logRoom * 2, this.queueRoom);
+    }
+    const v = this.view;
+    const a = this.at;
+    const time = ts - v.getFloat64(a + At.Base, true);
     if (opens) this.logSize += 1;
+    const n = this.logRoom;
     const k = this.logHead + this.logSize - 1;
-    const entry = layout.logAt + (k >= n ? k - n : k) * Item.Bytes;
+    const entry = a + this.layout.logAt + wrap(k, n) * Item.Bytes;
     v.setFloat64(entry, price, true);
     v.setUint32(entry + Item.Time, time, true);
     if (this.logSize === 1) {
-      v.setFloat64(At.FrontPrice, price, true);
-      v.setUint32(At.FrontTime, time, true);
-      v.setFloat64(At.FrontBucket, bucket, true);
+      v.setFloat64(a + At.FrontPrice, price, true);
+      v.setUint32(a + At.FrontTime, time, true);
+      v.setFloat64(a + At.FrontBucket, bucket, true);
     }
   }
 
@@ -376,26 +448,31 @@ export class PriceWindow extends DataView<ArrayBuffer> {
    * its own bucket that stays better than it: both leave the window together.
    */
   private observeExtremes(price: number, now: number): void {
-    const base = this.getFloat64(At.Base, true);
-    this.lowsSize = this.enqueue(this.layout.lowsAt, this.lowsHead, this.lowsSize, price, now, base, true);
-    this.highsSize = this.enqueue(this.layout.highsAt, this.highsHead, this.highsSize, price, now, base, false);
+    // The tick queues at most one item on each queue: room for it first. (Before it drops
+    // what the price undercuts or tops: a full queue may grow one tick early.)
+    if ((this.lowsSize === this.queueRoom || this.highsSize === this.queueRoom) && this.queueRoom < this.layout.capacity) {
+      this.grow(this.logRoom, this.queueRoom * 2);
+    }
+    const base = this.view.getFloat64(this.at + At.Base, true);
+    this.lowsSize = this.enqueue(this.queuesAt(true), this.lowsHead, this.lowsSize, price, now, base, true);
+    this.highsSize = this.enqueue(this.queuesAt(false), this.highsHead, this.highsSize, price, now, base, false);
   }
 
   /** {@link observeExtremes} on one queue (`lows`: prices increase from its head, else decrease); returns its new size. */
   private enqueue(at: number, head: number, size: number, price: number, now: number, base: number, lows: boolean): number {
-    const v = this;
-    const c = this.layout.capacity;
+    const v = this.view;
+    const c = this.queueRoom;
     let back = 0;
     while (size > 0) {
       const k = head + size - 1;
-      back = at + (k >= c ? k - c : k) * Item.Pair;
+      back = at + wrap(k, c) * Item.Pair;
       const queued = v.getFloat64(back, true);
       if (lows ? queued < price : queued > price) break;
       size -= 1;
     }
     if (size === 0 || !this.sameBucket(v.getUint32(back + Item.Time, true) + base, now)) {
       const k = head + size;
-      const item = at + (k >= c ? k - c : k) * Item.Pair;
+      const item = at + wrap(k, c) * Item.Pair;
       v.setFloat64(item, price, true);
       v.setUint32(item + Item.Time, now - base, true);
       size += 1;
@@ -409,7 +486,7 @@ export class PriceWindow extends DataView<ArrayBuffer> {
    */
   private sameBucket(queued: number, now: number): boolean {
     const bucketMs = this.layout.bucketMs;
-    const newest = this.getFloat64(At.NewestBucket, true);
+    const newest = this.view.getFloat64(this.at + At.NewestBucket, true);
     return queued >= newest * bucketMs && now < (newest + 1) * bucketMs;
   }
 
@@ -422,37 +499,39 @@ export class PriceWindow extends DataView<ArrayBuffer> {
    * so a quiet spell costs O(entries) once.
    */
   private expire(to: number): void {
-    const v = this;
+    const v = this.view;
+    const a = this.at;
     const layout = this.layout;
-    const base = v.getFloat64(At.Base, true);
-    if (this.logSize > 0 && v.getFloat64(At.FrontBucket, true) < to) {
-      const n = layout.buckets;
+    const base = v.getFloat64(a + At.Base, true);
+    let held = false;
+    if (this.logSize > 0 && v.getFloat64(a + At.FrontBucket, true) < to) {
+      const n = this.logRoom;
       let price: number;
       let time: number;
       let head = this.logHead;
       let size = this.logSize;
       let bucket: number;
       do {
-        price = v.getFloat64(At.FrontPrice, true);
-        time = v.getUint32(At.FrontTime, true);
-        head = head + 1 === n ? 0 : head + 1;
+        price = v.getFloat64(a + At.FrontPrice, true);
+        time = v.getUint32(a + At.FrontTime, true);
+        head = wrap(head + 1, n);
         size -= 1;
         if (size === 0) break;
-        const entry = layout.logAt + head * Item.Bytes;
+        const entry = a + layout.logAt + head * Item.Bytes;
         const next = v.getUint32(entry + Item.Time, true);
         bucket = Math.floor((base + next) / layout.bucketMs);
-        v.setFloat64(At.FrontPrice, v.getFloat64(entry, true), true);
-        v.setUint32(At.FrontTime, next, true);
-        v.setFloat64(At.FrontBucket, bucket, true);
+        v.setFloat64(a + At.FrontPrice, v.getFloat64(entry, true), true);
+        v.setUint32(a + At.FrontTime, next, true);
+        v.setFloat64(a + At.FrontBucket, bucket, true);
       } while (bucket < to);
       this.logHead = head;
       this.logSize = size;
-      v.setFloat64(At.HeldPrice, price, true);
-      v.setFloat64(At.HeldTs, base + time, true);
-      if (layout.extremes) this.dropBefore(to, true);
-    } else if (layout.extremes) {
-      this.dropBefore(to, false);
+      v.setFloat64(a + At.HeldPrice, price, true);
+      v.setFloat64(a + At.HeldTs, base + time, true);
+      held = true;
     }
+    // (One call, not one per branch: `add` then has room to inline the whole of expiry.)
+    if (layout.extremes) this.dropBefore(to, held);
   }
 
   /**
@@ -460,25 +539,28 @@ export class PriceWindow extends DataView<ArrayBuffer> {
    * `held`: a new price is held at the start, and may count in min and max.
    */
   private dropBefore(to: number, held: boolean): void {
-    const v = this;
+    const v = this.view;
+    const a = this.at;
     const layout = this.layout;
-    const start = to * layout.bucketMs - v.getFloat64(At.Base, true);
-    const c = layout.capacity;
+    const start = to * layout.bucketMs - v.getFloat64(a + At.Base, true);
+    const c = this.queueRoom;
+    const lowsAt = this.queuesAt(true);
+    const highsAt = this.queuesAt(false);
     // Expiry takes items off the heads only: a queue that shrank here lost items that left the window.
     const lowsSizeBefore = this.lowsSize;
     const highsSizeBefore = this.highsSize;
     let head = this.lowsHead;
     let size = this.lowsSize;
-    while (size > 0 && v.getUint32(layout.lowsAt + head * Item.Pair + Item.Time, true) < start) {
-      head = head + 1 === c ? 0 : head + 1;
+    while (size > 0 && v.getUint32(lowsAt + head * Item.Pair + Item.Time, true) < start) {
+      head = wrap(head + 1, c);
       size -= 1;
     }
     this.lowsHead = head;
     this.lowsSize = size;
     head = this.highsHead;
     size = this.highsSize;
-    while (size > 0 && v.getUint32(layout.highsAt + head * Item.Pair + Item.Time, true) < start) {
-      head = head + 1 === c ? 0 : head + 1;
+    while (size > 0 && v.getUint32(highsAt + head * Item.Pair + Item.Time, true) < start) {
+      head = wrap(head + 1, c);
       size -= 1;
     }
     this.highsHead = head;
@@ -486,7 +568,7 @@ export class PriceWindow extends DataView<ArrayBuffer> {
     // The held price can be the window's lowest only if its bucket still had a low queued
     // (else a later, lower or equal price in the window took it off the queue), which left
     // the queue just now with the bucket: likewise for the highest.
-    if (held) v.setUint32(At.HeldMay, (this.lowsSize !== lowsSizeBefore ? 1 : 0) | (size !== highsSizeBefore ? 2 : 0), true);
+    if (held) v.setUint8(a + At.HeldMay, (this.lowsSize !== lowsSizeBefore ? 1 : 0) | (size !== highsSizeBefore ? 2 : 0));
   }
 
   /**
@@ -496,21 +578,71 @@ export class PriceWindow extends DataView<ArrayBuffer> {
    * ran first). Once every 2^32 ms (49 days) at most.
    */
   private rebase(now: number): void {
-    const v = this;
+    const v = this.view;
+    const a = this.at;
     const layout = this.layout;
-    const base = v.getFloat64(At.Base, true);
+    const base = v.getFloat64(a + At.Base, true);
     const shift = Math.floor(now - layout.windowMs) - 1 - base;
-    const log = [layout.logAt, this.logHead, this.logSize, layout.buckets, Item.Bytes] as const;
-    const lows = [layout.lowsAt, this.lowsHead, this.lowsSize, layout.capacity, Item.Pair] as const;
-    const highs = [layout.highsAt, this.highsHead, this.highsSize, layout.capacity, Item.Pair] as const;
+    const log = [a + layout.logAt, this.logHead, this.logSize, this.logRoom, Item.Bytes] as const;
+    const lows = [this.queuesAt(true), this.lowsHead, this.lowsSize, this.queueRoom, Item.Pair] as const;
+    const highs = [this.queuesAt(false), this.highsHead, this.highsSize, this.queueRoom, Item.Pair] as const;
     for (const [at, head, size, capacity, stride] of [log, lows, highs]) {
       for (let k = 0; k < size; k++) {
         const time = at + ((head + k) % capacity) * stride + Item.Time;
         v.setUint32(time, v.getUint32(time, true) - shift, true);
       }
     }
-    if (this.logSize > 0) v.setUint32(At.FrontTime, v.getUint32(At.FrontTime, true) - shift, true);
-    v.setFloat64(At.Base, base + shift, true);
+    if (this.logSize > 0) v.setUint32(a + At.FrontTime, v.getUint32(a + At.FrontTime, true) - shift, true);
+    v.setFloat64(a + At.Base, base + shift, true);
+  }
+
+  /** Byte offset of the lows' first item (`lows`) or the highs': the queues' ring follows the log, a low and a high at each position. */
+  private queuesAt(lows: boolean): number {
+    return this.at + this.layout.logAt + this.logRoom * Item.Bytes + (lows ? 0 : Item.Bytes);
+  }
+
+  /** Bytes of the window's slot. */
+  private slotBytes(): number {
+    return slotBytesOf(this.layout, this.logRoom, this.queueRoom);
+  }
+
+  /**
+   * Moves the window to a slot with room for `logRoom` log entries and
+   * `queueRoom` positions of the queues (each at most what it can ever hold):
+   * the state as it is, the log and each queue from their start; gives the old
+   * slot back. Each doubling copies what the last one left, so O(1) amortized per tick.
+   */
+  private grow(logRoom: number, queueRoom: number): void {
+    const layout = this.layout;
+    const from = this.view;
+    const fromAt = this.at;
+    const fromBytes = this.slotBytes();
+    const logs = Math.min(logRoom, layout.buckets);
+    const queues = Math.min(queueRoom, layout.capacity);
+    const { slab: to, at } = this.slots.take(slotBytesOf(layout, logs, queues));
+    new Uint8Array(to.buffer, at, layout.logAt).set(new Uint8Array(from.buffer, fromAt, layout.logAt));
+    const queuesTo = at + layout.logAt + logs * Item.Bytes;
+    copyItems(from, fromAt + layout.logAt, this.logRoom, Item.Bytes, this.logHead, this.logSize, to, at + layout.logAt);
+    copyItems(from, this.queuesAt(true), this.queueRoom, Item.Pair, this.lowsHead, this.lowsSize, to, queuesTo);
+    copyItems(from, this.queuesAt(false), this.queueRoom, Item.Pair, this.highsHead, this.highsSize, to, queuesTo + Item.Bytes);
+    this.slots.give(from, fromAt, fromBytes);
+    this.view = to;
+    this.at = at;
+    this.logRoom = logs;
+    this.queueRoom = queues;
+    this.logHead = 0;
+    this.lowsHead = 0;
+    this.highsHead = 0;
+  }
+
+  /**
+   * Gives the window's slot back to its `slots` (see {@link PriceWindowOptions.slots}):
+   * for an owner that drops the window. The window must not be used after.
+   */
+  release(): void {
+    this.slots.give(this.view, this.at, this.slotBytes());
+    this.view = RELEASED;
+    this.at = 0;
   }
 
   /** Records the blind interval `(from, to]`, ended by a tick at `price`. */
@@ -540,9 +672,10 @@ export class PriceWindow extends DataView<ArrayBuffer> {
    * oldest price are read from there when asked for, not written per tick.
    */
   private measure(now: number): void {
-    const v = this;
+    const v = this.view;
+    const a = this.at;
     const layout = this.layout;
-    const start = (v.getFloat64(At.NewestBucket, true) - layout.buckets + 1) * layout.bucketMs;
+    const start = (v.getFloat64(a + At.NewestBucket, true) - layout.buckets + 1) * layout.bucketMs;
 
     let blindMs = 0;
     let startBlind = false;
@@ -572,7 +705,7 @@ export class PriceWindow extends DataView<ArrayBuffer> {
 
     // The price held at the start counts as seen in the window, unless the start was blind.
     // Once the window has moved past the first tick it never comes back to it: its time is not read again.
-    const firstTs = this.oldestFrom === OldestFrom.First ? v.getFloat64(layout.coldAt + Cold.FirstTs, true) : Number.NEGATIVE_INFINITY;
+    const firstTs = v.getUint8(a + At.OldestFrom) === OldestFrom.First ? v.getFloat64(a + layout.coldAt + Cold.FirstTs, true) : Number.NEGATIVE_INFINITY;
     let oldest: OldestFrom;
     if (start <= firstTs) {
       blindMs += firstTs - start;
@@ -580,24 +713,25 @@ export class PriceWindow extends DataView<ArrayBuffer> {
     } else {
       oldest = startBlind ? OldestFrom.Gap : OldestFrom.Held;
     }
-    this.oldestFrom = oldest;
+    v.setUint8(a + At.OldestFrom, oldest);
 
     const span = now - start;
     const coverage = (span - blindMs) / span;
-    v.setFloat64(At.Coverage, coverage < 0 ? 0 : coverage > 1 ? 1 : coverage, true);
+    v.setFloat64(a + At.Coverage, coverage < 0 ? 0 : coverage > 1 ? 1 : coverage, true);
   }
 
   /** The oldest price (`ts`: its time), where the last `measure` found it. */
   private oldestOf(ts: boolean): number {
-    const v = this;
-    if (Number.isNaN(v.getFloat64(At.LatestTs, true))) return Number.NaN;
-    switch (this.oldestFrom) {
+    const v = this.view;
+    const a = this.at;
+    if (Number.isNaN(v.getFloat64(a + At.LatestTs, true))) return Number.NaN;
+    switch (v.getUint8(a + At.OldestFrom)) {
       case OldestFrom.First:
-        return v.getFloat64(this.layout.coldAt + (ts ? Cold.FirstTs : Cold.FirstPrice), true);
+        return v.getFloat64(a + this.layout.coldAt + (ts ? Cold.FirstTs : Cold.FirstPrice), true);
       case OldestFrom.Gap:
         return this.gaps!.data[this.gaps!.head * Gap.Size + (ts ? Gap.To : Gap.Price)]!;
       default:
-        return v.getFloat64(ts ? At.HeldTs : At.HeldPrice, true);
+        return v.getFloat64(a + (ts ? At.HeldTs : At.HeldPrice), true);
     }
   }
 
@@ -607,15 +741,16 @@ export class PriceWindow extends DataView<ArrayBuffer> {
    * (higher). A held price was seen before anything queued: on a tie the queued
    * one is the latest.
    */
-  private extreme(at: number, head: number, lows: boolean, ts: boolean): number {
-    const v = this;
-    if (!this.layout.extremes || Number.isNaN(v.getFloat64(At.LatestTs, true))) return Number.NaN;
-    const item = at + head * Item.Pair;
+  private extreme(head: number, lows: boolean, ts: boolean): number {
+    const v = this.view;
+    const a = this.at;
+    if (!this.layout.extremes || Number.isNaN(v.getFloat64(a + At.LatestTs, true))) return Number.NaN;
+    const item = this.queuesAt(lows) + head * Item.Pair;
     const queued = v.getFloat64(item, true);
-    if (this.oldestFrom === OldestFrom.Held && (v.getUint32(At.HeldMay, true) & (lows ? 1 : 2)) !== 0) {
-      const held = v.getFloat64(At.HeldPrice, true);
-      if (lows ? held < queued : held > queued) return ts ? v.getFloat64(At.HeldTs, true) : held;
+    if (v.getUint8(a + At.OldestFrom) === OldestFrom.Held && (v.getUint8(a + At.HeldMay) & (lows ? 1 : 2)) !== 0) {
+      const held = v.getFloat64(a + At.HeldPrice, true);
+      if (lows ? held < queued : held > queued) return ts ? v.getFloat64(a + At.HeldTs, true) : held;
     }
-    return ts ? v.getUint32(item + Item.Time, true) + v.getFloat64(At.Base, true) : queued;
+    return ts ? v.getUint32(item + Item.Time, true) + v.getFloat64(a + At.Base, true) : queued;
   }
 }

@@ -1,6 +1,7 @@
 import type { RuleOverrides, Thresholds } from '../domain/config-types.js';
 import type { Tick } from '../domain/tick.js';
 import { PriceWindow } from './price-window.js';
+import { WindowSlots } from './window-slots.js';
 import { resolveSymbolRules, type SymbolRuleSet } from './symbol-rule-set.js';
 
 /** The exchange's rolling 24 h open is only the right reference for a window of exactly 24 h. */
@@ -17,13 +18,11 @@ function checkWindows(thresholds: Thresholds, overrides: RuleOverrides | undefin
   }
 }
 
-/** The 24 h window is read for its oldest price and coverage only. */
-const DAY_WINDOW = { extremes: false } as const;
 
 /**
  * Everything kept per (exchange, symbol): its short window (the track is that
  * window), its 24 h window, its resolved rules, and the consumer's numbers in
- * the short window's own buffer. One object and one buffer per symbol: with
+ * the short window's own slot. One object and one slot per symbol: with
  * thousands of cold symbols a tick then waits for as few memory reads, one
  * after another, as it can (a track object, a window object, its view and a
  * typed array of levels were four).
@@ -43,9 +42,10 @@ export class SymbolTrack extends PriceWindow {
   /**
    * @param rules the symbol's rules: `windowShortMs` sizes the window
    * @param stateSlots the consumer's 64-bit numbers (read with `extra`, written with `setExtra`; NaN until written)
+   * @param slots where the windows keep their numbers (the meter's, shared by all its windows)
    */
-  constructor(rules: SymbolRuleSet, buckets: number, stateSlots: number) {
-    super(rules.windowShortMs, buckets, { extraSlots: stateSlots });
+  constructor(rules: SymbolRuleSet, buckets: number, stateSlots: number, slots: WindowSlots) {
+    super(rules.windowShortMs, buckets, { extraSlots: stateSlots, slots });
     this.day = undefined;
     this.rules = rules;
   }
@@ -74,6 +74,12 @@ export interface TickMeterOptions {
    * no cost per tick. Default: none (they stay NaN).
    */
   readonly initState?: (track: SymbolTrack, tick: Tick) => void;
+  /**
+   * Where the meter's windows keep their numbers, packed side by side (see
+   * `WindowSlots`); every window the meter drops gives its slot back. Default:
+   * the meter's own.
+   */
+  readonly slots?: WindowSlots;
 }
 
 /**
@@ -103,6 +109,7 @@ export class TickMeter {
   coverage24h = 0;
 
   private readonly bySymbolByExchange = new Map<string, Map<string, SymbolTrack>>();
+  private readonly slots: WindowSlots;
   /** `window_24h_ms`. */
   dayMs: number;
   private thresholds: Thresholds;
@@ -126,6 +133,7 @@ export class TickMeter {
     this.overrides = options.overrides;
     this.stateSlots = options.stateSlots ?? 0;
     this.initState = options.initState;
+    this.slots = options.slots ?? new WindowSlots();
     this.dayMs = thresholds.window_24h_ms;
     this.buckets = options.buckets ?? 1000;
     this.useExchangeOpen = this.dayMs === EXCHANGE_OPEN_WINDOW_MS;
@@ -157,20 +165,31 @@ export class TickMeter {
     this.sharedRules.clear();
     this.dayMs = thresholds.window_24h_ms;
     this.useExchangeOpen = this.dayMs === EXCHANGE_OPEN_WINDOW_MS;
-    for (const { exchange, symbol } of removed) this.bySymbolByExchange.get(exchange)?.delete(symbol);
+    for (const { exchange, symbol } of removed) {
+      const bySymbol = this.bySymbolByExchange.get(exchange);
+      const track = bySymbol?.get(symbol);
+      if (track === undefined) continue;
+      bySymbol!.delete(symbol);
+      track.day?.release();
+      track.release();
+    }
     for (const [exchange, bySymbol] of this.bySymbolByExchange) {
       for (const [symbol, existing] of bySymbol) {
         const before = existing.rules;
         const rules = this.rulesOf(exchange, symbol);
         let track = existing;
         if (rules.windowShortMs !== before.windowShortMs) {
-          track = new SymbolTrack(rules, this.buckets, this.stateSlots);
+          track = new SymbolTrack(rules, this.buckets, this.stateSlots, this.slots);
           track.day = existing.day;
           for (let slot = 0; slot < this.stateSlots; slot++) track.setExtra(slot, existing.extra(slot));
           bySymbol.set(symbol, track);
+          existing.release();
         }
         track.rules = rules;
-        if (dayChanged) track.day = undefined;
+        if (dayChanged) {
+          track.day?.release();
+          track.day = undefined;
+        }
         onRules?.(track, before);
       }
     }
@@ -203,7 +222,7 @@ export class TickMeter {
     }
     let track = bySymbol.get(tick.symbol);
     if (track === undefined) {
-      track = new SymbolTrack(this.rulesOf(tick.exchange, tick.symbol), this.buckets, this.stateSlots);
+      track = new SymbolTrack(this.rulesOf(tick.exchange, tick.symbol), this.buckets, this.stateSlots, this.slots);
       this.initState?.(track, tick);
       bySymbol.set(tick.symbol, track);
     }
@@ -218,7 +237,7 @@ export class TickMeter {
       this.coverage24h = 1;
     } else {
       // Only its oldest price and coverage are read: no extremes, a third of the memory.
-      const day = (track.day ??= new PriceWindow(this.dayMs, this.buckets, DAY_WINDOW));
+      const day = (track.day ??= new PriceWindow(this.dayMs, this.buckets, { extremes: false, slots: this.slots }));
       day.add(price, ts, tick.blindFrom);
       this.reference24h = day.oldest;
       this.reference24hTs = day.oldestTs;

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { PriceWindow } from '../../src/operators/price-window.js';
+import { WindowSlots } from '../../src/operators/window-slots.js';
 import { bruteForceWindow, type Observation } from './brute-force-window.js';
 
 const MINUTE = 60_000;
@@ -193,6 +194,48 @@ describe('PriceWindow', () => {
       );
     });
 
+    it('stays exact with many windows growing side by side in shared slabs, and one released and replaced midway', () => {
+      // Windows of one shape share slabs: a slot written past its end, or copied wrong as it
+      // grows, would show in a neighbour's readings. Each window gets its own ticks, all interleaved.
+      const buckets = 24;
+      const bucketMs = 1000;
+      const arb = fc.array(observationsArb(buckets * bucketMs, bucketMs), { minLength: 3, maxLength: 6 });
+      fc.assert(
+        fc.property(arb, (feeds) => {
+          const slots = new WindowSlots();
+          const make = () => [new PriceWindow(buckets * bucketMs, buckets, { slots }), new PriceWindow(buckets * bucketMs, buckets, { extremes: false, slots })] as const;
+          const windows = feeds.map(make);
+          const fed = feeds.map(() => 0);
+          const longest = Math.max(...feeds.map((feed) => feed.length));
+          for (let step = 0; step < longest; step++) {
+            // Halfway, the first window is given back and a fresh one fed its ticks from the start.
+            if (step === Math.floor(longest / 2)) {
+              for (const window of windows[0]!) window.release();
+              windows[0] = make();
+              for (let i = 0; i < fed[0]!; i++) for (const window of windows[0]) window.add(feeds[0]![i]!.price, feeds[0]![i]!.ts, feeds[0]![i]!.blindFrom);
+            }
+            feeds.forEach((feed, w) => {
+              const o = feed[step];
+              if (o === undefined) return;
+              const [window, withoutExtremes] = windows[w]!;
+              window.add(o.price, o.ts, o.blindFrom);
+              withoutExtremes.add(o.price, o.ts, o.blindFrom);
+              fed[w] = step + 1;
+              const expected = bruteForceWindow(feed.slice(0, step + 1), window.start);
+              const actual = readingOf(window);
+              expect(actual.coverage).to.be.closeTo(expected.coverage, 1e-9);
+              expect({ ...actual, coverage: 0 }).to.deep.equal({ ...expected, coverage: 0 });
+              expect([withoutExtremes.oldest, withoutExtremes.oldestTs]).to.deep.equal([expected.oldest, expected.oldestTs]);
+            });
+          }
+          // Every slot given back: no slab is left.
+          for (const pair of windows) for (const window of pair) window.release();
+          expect(slots.slabs).to.equal(0);
+        }),
+        { numRuns: 150 },
+      );
+    });
+
     it('agrees with the scan over the exact window [t - windowMs, t] within one bucket', () => {
       const arb = fc
         .record({ windowMs: fc.integer({ min: 100, max: 200_000 }), buckets: fc.integer({ min: 2, max: 50 }) })
@@ -283,6 +326,22 @@ describe('PriceWindow', () => {
         expect(readingOf(window)).to.deep.equal(bruteForceWindow(observations, window.start));
       }
     }
+  });
+
+  it('can no longer be read once released, and its slot serves the next window, zeroed', () => {
+    const slots = new WindowSlots();
+    const released = new PriceWindow(60_000, 6, { slots });
+    released.add(100, 0);
+    released.add(103, 30_000);
+    released.add(104, 130_000); // past its first tick: its state says the oldest price is the held one
+    released.release();
+    expect(() => released.add(101, 40_000)).to.throw(RangeError);
+    expect(() => released.min).to.throw(RangeError);
+    expect(slots.slabs).to.equal(0);
+    const next = new PriceWindow(60_000, 6, { slots });
+    expect([next.min, next.oldest, next.coverage, next.latestTs]).to.deep.equal([Number.NaN, Number.NaN, 0, Number.NaN]);
+    next.add(50, 100_000);
+    expect([next.min, next.max, next.oldest, next.oldestTs, next.coverage]).to.deep.equal([50, 50, 50, 100_000, 0]);
   });
 
   it('keeps memory fixed: a long run over many windows leaves min and max right', () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DEFAULT_THRESHOLDS } from '../../src/domain/config-types.js';
 import { type SymbolTrack, TickMeter } from '../../src/operators/tick-meter.js';
+import { WindowSlots } from '../../src/operators/window-slots.js';
 
 describe('TickMeter', () => {
   it('matches its @example: the exchange open is the 24 h reference', () => {
@@ -49,6 +50,22 @@ describe('TickMeter', () => {
     expect(seen).to.deep.equal([after]);
     expect([after.short.windowMs, after.extra(0), after.day, after.min]).to.deep.equal([600_000, 7, before.day, 2100]);
     expect(after.day!.oldest).to.equal(2000);
+  });
+
+  it('gives back the slots of the windows a reconfigure drops: replaced short windows, 24 h windows of a new length, removed symbols', () => {
+    const slots = new WindowSlots();
+    const thresholds = { ...DEFAULT_THRESHOLDS, window_24h_ms: 7_200_000 };
+    const meter = new TickMeter(thresholds, { buckets: 10, slots });
+    const symbols = Array.from({ length: 40 }, (_, i) => `S${i}/USD`);
+    // Enough ticks (no open24h: both windows) that the windows outgrow their first slots.
+    for (let ts = 0; ts < 60; ts++) for (const symbol of symbols) meter.observe({ exchange: 'kraken', symbol, price: 100 + ts, ts: ts * 400_000 });
+    const inUse = slots.slabs;
+    expect(inUse).to.be.above(0);
+    meter.reconfigure({ ...thresholds, window_short_ms: 600_000, window_24h_ms: 3_600_000 }, undefined);
+    const track = meter.observe({ exchange: 'kraken', symbol: 'S0/USD', price: 200, ts: 60 * 400_000 })!;
+    expect([track.short.windowMs, track.min, track.day!.windowMs]).to.deep.equal([600_000, 200, 3_600_000]);
+    meter.reconfigure(thresholds, undefined, symbols.map((symbol) => ({ exchange: 'kraken', symbol })));
+    expect(slots.slabs).to.equal(0);
   });
 
   it("resolves each symbol's rules once: its own, else its exchange's, else the global thresholds", () => {
