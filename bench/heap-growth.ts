@@ -2,6 +2,8 @@ import { Subject } from 'rxjs';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../src/domain/config-types.js';
 import type { Tick } from '../src/domain/tick.js';
 import { detectAlerts } from '../src/operators/detect-alerts.js';
+import { RULE_TABLE } from '../src/operators/rule-table.js';
+import { TickMeter } from '../src/operators/tick-meter.js';
 import { SyntheticTicks } from './synthetic-ticks.js';
 
 /** Options of {@link measureHeapGrowth}. */
@@ -42,6 +44,12 @@ export interface HeapGrowthResult {
   readonly stateRatio: number;
   /** State after `first` ticks / (symbols x 2 windows), bytes. */
   readonly bytesPerSymbolWindow: number;
+  /**
+   * The most a (symbol, window) can take, bytes: windows only grow as their
+   * buckets see prices, so this is measured apart, with every bucket of both
+   * windows seen and one queue full (see `measureFullWindows`).
+   */
+  readonly bytesPerFullSymbolWindow: number;
 }
 
 type Gc = () => void;
@@ -56,7 +64,7 @@ type Gc = () => void;
  *
  * @example
  * const result = measureHeapGrowth();
- * [result.ratio, result.bytesPerSymbolWindow]; // e.g. [1.0, 53500]
+ * [result.ratio, result.bytesPerSymbolWindow, result.bytesPerFullSymbolWindow]; // e.g. [1.0, 7000, 24300]
  */
 export function measureHeapGrowth(options: HeapGrowthOptions = {}): HeapGrowthResult {
   const gc = (globalThis as { gc?: Gc }).gc;
@@ -71,7 +79,8 @@ export function measureHeapGrowth(options: HeapGrowthOptions = {}): HeapGrowthRe
     return { heapUsed, arrayBuffers, total: heapUsed + arrayBuffers };
   };
 
-  // No open24h: both windows of every symbol are kept, the most memory a symbol can take.
+  // No open24h: both windows of every symbol are kept. (Each as big as this tick rate needs: the
+  // most a window can take is measured apart, by `measureFullWindows`.)
   const source = new SyntheticTicks({ symbols, everyMs: options.everyMs ?? 100_000, open24h: false });
   const ticks$ = new Subject<Tick>();
   let alerts = 0;
@@ -83,6 +92,7 @@ export function measureHeapGrowth(options: HeapGrowthOptions = {}): HeapGrowthRe
   const afterTotal = read();
   subscription.unsubscribe();
   if (alerts > 0) throw new Error(`synthetic ticks raised ${alerts} alerts; expected none`);
+  const bytesPerFullSymbolWindow = measureFullWindows(read, options.thresholds ?? DEFAULT_THRESHOLDS);
   return {
     symbols,
     before,
@@ -91,5 +101,29 @@ export function measureHeapGrowth(options: HeapGrowthOptions = {}): HeapGrowthRe
     ratio: afterTotal.total / afterFirst.total,
     stateRatio: (afterTotal.total - before.total) / (afterFirst.total - before.total),
     bytesPerSymbolWindow: (afterFirst.total - before.total) / (symbols * 2),
+    bytesPerFullSymbolWindow,
   };
+}
+
+/**
+ * Memory per (symbol, window) when every window is as big as it gets: 100
+ * symbols, each ticking once per short bucket for a day (every bucket of both
+ * windows sees a price), its price rising all the time (its lows queue holds a
+ * price per bucket). Through the `TickMeter` with the dedupe levels' slots, as
+ * `detectAlerts` keeps them, but no rules: so steady a rise would alert.
+ */
+function measureFullWindows(read: () => HeapReading, thresholds: Thresholds, symbols = 100): number {
+  const meter = new TickMeter(thresholds, { stateSlots: RULE_TABLE.length });
+  const names = Array.from({ length: symbols }, (_, i) => `FULL${i}/USD`);
+  const everyMs = thresholds.window_short_ms / 1000;
+  const steps = Math.ceil(thresholds.window_24h_ms / everyMs) + 1;
+  const before = read();
+  for (let step = 0; step <= steps; step++) {
+    for (const symbol of names) meter.observe({ exchange: 'kraken', symbol, price: 100 + step / 1000, ts: Math.round(step * everyMs) });
+  }
+  const after = read();
+  // Still in use at the reading: the lowest price of the last window, seen a full window ago.
+  const track = meter.observe({ exchange: 'kraken', symbol: names[0]!, price: 200, ts: Math.round((steps + 1) * everyMs) })!;
+  if (!(track.min < 200)) throw new Error('full windows: the meter lost its windows before the reading');
+  return (after.total - before.total) / (symbols * 2);
 }
