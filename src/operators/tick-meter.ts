@@ -18,7 +18,6 @@ function checkWindows(thresholds: Thresholds, overrides: RuleOverrides | undefin
   }
 }
 
-
 /**
  * Everything kept per (exchange, symbol): its short window (the track is that
  * window), its 24 h window, its resolved rules, and the consumer's numbers in
