@@ -48,9 +48,10 @@ const enum OldestFrom {
 }
 
 /**
- * Room a new window has in its buffer, doubled whenever the log or a queue is
- * full, up to the most they can hold: a window's memory follows how many of its
- * buckets saw a price, and a sparse symbol's window stays small.
+ * Room a new window has in its slot, doubled whenever the log or a queue is
+ * full, up to the most they can hold, and halved when the log is down to a
+ * quarter: a window's memory follows how many of its buckets see a price, and
+ * a sparse symbol's window stays small.
  */
 const enum Room {
   Log = 16, // log entries
@@ -158,6 +159,17 @@ function slotBytesOf(layout: WindowLayout, logRoom: number, queueRoom: number): 
   return layout.logAt + logRoom * Item.Bytes + queueRoom * Item.Pair;
 }
 
+/**
+ * The next smaller room below `room` in the series a slot grows through
+ * (`first`, twice that, and so on: the biggest one below `room`, which may be
+ * the cap, not in the series), so that shrunk and grown slots share sizes.
+ */
+function roomBelow(room: number, first: number): number {
+  let below = first;
+  while (below * 2 < room) below *= 2;
+  return below;
+}
+
 /** What a released window reads through: nothing, so any use throws a RangeError. */
 const RELEASED = new Slab(0, 0);
 
@@ -217,11 +229,13 @@ export interface PriceWindowOptions {
  * are 32-bit offsets from a base that follows the window; a price and its time
  * share 12 bytes. Prices are kept as they came (64-bit). The slot starts with
  * room for 16 log entries and 8 queue positions, and moves to one with twice
- * the room whenever the log or a queue is full, up to the most they can hold:
- * 36 bytes per bucket (35.2 KiB for 1000 buckets), 12 without the extremes. So
- * a window's memory follows how many of its buckets saw a price: a symbol that
- * ticks every 90 s keeps its hour in under 2 KiB. Up to 64 blind intervals are
- * allocated on the first.
+ * the room whenever the log or a queue is full, up to the most they can hold
+ * (36 bytes per bucket, 35.2 KiB for 1000 buckets; 12 without the extremes),
+ * and to one with half the room when the log is down to a quarter of its room
+ * (the queues' room halves too if they are as sparse). So a window's memory
+ * follows how many of its buckets see a price: a symbol that ticks every 90 s
+ * keeps its hour in under 2 KiB, and one that was busy gives memory back once
+ * it is quiet. Up to 64 blind intervals are allocated on the first.
  * Why slots in shared slabs: with thousands of symbols, a tick mostly waits
  * for memory. Small slots packed side by side span far fewer pages than full
  * buffers one per window (fewer TLB misses), and the window reaches them
@@ -347,6 +361,10 @@ export class PriceWindow {
     if (Number.isNaN(this.latestTs)) return Number.NaN;
     return (this.view.getFloat64(this.at + At.NewestBucket, true) - this.layout.buckets + 1) * this.layout.bucketMs;
   }
+  /** Bytes of the window's slot: its state, and room for its log and queues (see `WindowSlots`). */
+  get bytes(): number {
+    return this.slotBytes();
+  }
   /** Time of the newest tick, ms (out-of-order ticks do not move it back). */
   get latestTs(): number {
     return this.view.getFloat64(this.at + At.LatestTs, true);
@@ -398,7 +416,7 @@ export class PriceWindow {
       this.setLast(price, now, bucket, opens);
     }
     if (layout.extremes) this.observeExtremes(price, ts);
-    // (Not `v`: the log or the queues may have moved to a bigger buffer.)
+    // (Not `v`: the log or the queues may have moved to a bigger slot.)
     this.view.setFloat64(this.at + At.LatestTs, ts, true);
     this.measure(ts);
   }
@@ -421,9 +439,11 @@ export class PriceWindow {
    * on the back of the log, a new entry when the tick `opens` the bucket.
    */
   private setLast(price: number, ts: number, bucket: number, opens: boolean): void {
-    if (opens && this.logSize === this.logRoom) {
+    if (opens) {
       // Expiry ran first: the log holds fewer than `buckets` entries, so a full one can grow.
-      this.grow(this.logRoom * 2, this.queueRoom);
+      if (this.logSize === this.logRoom) this.move(this.logRoom * 2, this.queueRoom);
+      // A log down to a quarter of its room: a symbol that was busy and is quiet now gives memory back.
+      else if (this.logSize * 4 <= this.logRoom && this.logRoom > Room.Log) this.shrink();
     }
     const v = this.view;
     const a = this.at;
@@ -451,7 +471,7 @@ export class PriceWindow {
     // The tick queues at most one item on each queue: room for it first. (Before it drops
     // what the price undercuts or tops: a full queue may grow one tick early.)
     if ((this.lowsSize === this.queueRoom || this.highsSize === this.queueRoom) && this.queueRoom < this.layout.capacity) {
-      this.grow(this.logRoom, this.queueRoom * 2);
+      this.move(this.logRoom, this.queueRoom * 2);
     }
     const base = this.view.getFloat64(this.at + At.Base, true);
     this.lowsSize = this.enqueue(this.queuesAt(true), this.lowsHead, this.lowsSize, price, now, base, true);
@@ -534,6 +554,12 @@ export class PriceWindow {
     if (layout.extremes) this.dropBefore(to, held);
   }
 
+  /** Halves the log's room, and the queues' if they are as sparse (see `move`). */
+  private shrink(): void {
+    const queues = this.queueRoom > Room.Queue && this.lowsSize * 4 <= this.queueRoom && this.highsSize * 4 <= this.queueRoom;
+    this.move(roomBelow(this.logRoom, Room.Log), queues ? roomBelow(this.queueRoom, Room.Queue) : this.queueRoom);
+  }
+
   /**
    * Drops the queued prices seen before bucket `to`, the window's new start;
    * `held`: a new price is held at the start, and may count in min and max.
@@ -608,11 +634,13 @@ export class PriceWindow {
 
   /**
    * Moves the window to a slot with room for `logRoom` log entries and
-   * `queueRoom` positions of the queues (each at most what it can ever hold):
-   * the state as it is, the log and each queue from their start; gives the old
-   * slot back. Each doubling copies what the last one left, so O(1) amortized per tick.
+   * `queueRoom` positions of the queues (each at most what it can ever hold,
+   * and at least what it holds): the state as it is, the log and each queue from
+   * their start; gives the old slot back. A slot grows to twice the room when
+   * full and shrinks to half when a quarter full, so each move is paid for by
+   * the ticks since the last one: O(1) amortized per tick.
    */
-  private grow(logRoom: number, queueRoom: number): void {
+  private move(logRoom: number, queueRoom: number): void {
     const layout = this.layout;
     const from = this.view;
     const fromAt = this.at;

@@ -328,6 +328,31 @@ describe('PriceWindow', () => {
     }
   });
 
+  it('grows its slot as its buckets fill, gives memory back once it is quiet, and stays exact throughout', () => {
+    const window = new PriceWindow(200_000, 200);
+    const observations: Observation[] = [];
+    const feed = (price: number, ts: number) => {
+      observations.push({ price, ts });
+      window.add(price, ts);
+      const expected = bruteForceWindow(observations, window.start);
+      const actual = readingOf(window);
+      expect(actual.coverage).to.be.closeTo(expected.coverage, 1e-9);
+      expect({ ...actual, coverage: 0 }).to.deep.equal({ ...expected, coverage: 0 });
+    };
+    const first = window.bytes;
+    // Busy: a rising tick every 500 ms for two windows. Every bucket is logged and the lows queue holds one per bucket.
+    for (let i = 0; i < 800; i++) feed(100 + i * 0.01, i * 500);
+    const busy = window.bytes;
+    expect(busy).to.be.above(first * 10);
+    // Quiet: a falling tick every 30 s. The log holds a few entries (the highs queue all of them), and the slot
+    // halves as they empty, back to about its first size.
+    for (let i = 0; i < 20; i++) feed(105 - i * 0.1, 400_000 + i * 30_000);
+    expect(window.bytes).to.be.at.most(first * 2);
+    // Busy again, prices back and forth: the log grows back to a 12-byte entry for each of the 200 buckets.
+    for (let i = 0; i < 400; i++) feed(100 + Math.sin(i) * 3, 1_000_000 + i * 500);
+    expect(window.bytes).to.be.at.least(first + (200 - 16) * 12);
+  });
+
   it('can no longer be read once released, and its slot serves the next window, zeroed', () => {
     const slots = new WindowSlots();
     const released = new PriceWindow(60_000, 6, { slots });
