@@ -148,7 +148,7 @@ function wrap(k: number, room: number): number {
  * apart from `at`, starting at `head`, to the same stride from `toAt` in `to`.
  */
 function copyItems(from: DataView, at: number, room: number, stride: number, head: number, size: number, to: DataView, toAt: number): void {
-  for (let i = 0, k = head; i < size; i++, k = k + 1 === room ? 0 : k + 1) {
+  for (let i = 0, k = head; i < size; i++, k = wrap(k + 1, room)) {
     to.setFloat64(toAt + i * stride, from.getFloat64(at + k * stride, true), true);
     to.setUint32(toAt + i * stride + Item.Time, from.getUint32(at + k * stride + Item.Time, true), true);
   }
@@ -363,7 +363,7 @@ export class PriceWindow {
   }
   /** Bytes of the window's slot: its state, and room for its log and queues (see `WindowSlots`). */
   get bytes(): number {
-    return this.slotBytes();
+    return slotBytesOf(this.layout, this.logRoom, this.queueRoom);
   }
   /** Time of the newest tick, ms (out-of-order ticks do not move it back). */
   get latestTs(): number {
@@ -627,11 +627,6 @@ export class PriceWindow {
     return this.at + this.layout.logAt + this.logRoom * Item.Bytes + (lows ? 0 : Item.Bytes);
   }
 
-  /** Bytes of the window's slot. */
-  private slotBytes(): number {
-    return slotBytesOf(this.layout, this.logRoom, this.queueRoom);
-  }
-
   /**
    * Moves the window to a slot with room for `logRoom` log entries and
    * `queueRoom` positions of the queues (each at most what it can ever hold,
@@ -644,7 +639,7 @@ export class PriceWindow {
     const layout = this.layout;
     const from = this.view;
     const fromAt = this.at;
-    const fromBytes = this.slotBytes();
+    const fromBytes = this.bytes;
     const logs = Math.min(logRoom, layout.buckets);
     const queues = Math.min(queueRoom, layout.capacity);
     const { slab: to, at } = this.slots.take(slotBytesOf(layout, logs, queues));
@@ -668,7 +663,7 @@ export class PriceWindow {
    * for an owner that drops the window. The window must not be used after.
    */
   release(): void {
-    this.slots.give(this.view, this.at, this.slotBytes());
+    this.slots.give(this.view, this.at, this.bytes);
     this.view = RELEASED;
     this.at = 0;
   }
