@@ -121,11 +121,15 @@ function memoryFigure(m: HeapGrowthResult): string {
 }
 
 function perWindowFigure(m: HeapGrowthResult): string {
-  return `${num(m.bytesPerSymbolWindow)} bytes (${fixed(m.bytesPerSymbolWindow / 1024, 1)} KiB)`;
+  return bytesFigure(m.bytesPerSymbolWindow);
 }
 
 function fullWindowFigure(m: HeapGrowthResult): string {
-  return `${num(m.bytesPerFullSymbolWindow)} bytes (${fixed(m.bytesPerFullSymbolWindow / 1024, 1)} KiB), 100 symbols ticking every short bucket for a day`;
+  return `${bytesFigure(m.bytesPerFullSymbolWindow)}, 100 symbols ticking every short bucket for a day`;
+}
+
+function bytesFigure(bytes: number): string {
+  return `${num(bytes)} bytes (${fixed(bytes / 1024, 1)} KiB)`;
 }
 
 /** Measurement 7's target (issue 18): `--replay` at most 2x reading and parsing the file. */
